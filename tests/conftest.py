@@ -1,0 +1,40 @@
+"""Shared fixtures: every test runs against the real (embedded or DATABASE_URL) PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from replies.models import Department, Disclosure, Reply, Session, Status
+
+
+@pytest.fixture
+def make_reply(db):
+    """Create a reply with sensible defaults; keyword arguments override fields."""
+    counter = iter(range(1, 10_000))
+
+    def make(**fields) -> Reply:
+        n = next(counter)
+        session = (
+            fields.pop("session", None)
+            or Session.objects.get_or_create(
+                council="测试市政协", term=5, number=2, defaults={"year": 2024}
+            )[0]
+        )
+        department = fields.pop("department", None) or Department.match_or_create("测试市教育局")
+        defaults = {
+            "session": session,
+            "number": f"{n:03d}",
+            "number_int": n,
+            "title": f"对测试市政协五届二次会议第{n:03d}号提案的答复",
+            "department": department,
+            "status": Status.PUBLISHED,
+            "disclosure": Disclosure.PUBLIC,
+            "reply_date": datetime.date(2024, 5, 1),
+            "body": "提案收悉，现答复如下。",
+        }
+        defaults.update(fields)
+        return Reply.objects.create(**defaults)
+
+    return make

@@ -1,0 +1,90 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from replies.models import (
+    Department,
+    DepartmentAlias,
+    Disclosure,
+    Reply,
+    ReplySection,
+    ResultLabel,
+    Session,
+    Status,
+    chinese_number,
+)
+
+
+def test_natural_key_is_unique(make_reply):
+    first = make_reply(number="005")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_reply(number="005", session=first.session, department=first.department)
+    # Another department, or a 会办意见 from the same one, is a different reply.
+    make_reply(number="005", department=Department.match_or_create("测试市财政局"))
+    make_reply(
+        number="005", session=first.session, department=first.department, doc_kind="会办意见"
+    )
+
+
+def test_natural_key_treats_missing_session_as_equal(make_reply):
+    first = make_reply(number="007")
+    Reply.objects.filter(pk=first.pk).update(session=None)
+    first.refresh_from_db()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reply.objects.create(title="x", number="007", department=first.department, session=None)
+
+
+def test_public_means_published_and_not_withheld(make_reply):
+    visible = make_reply()
+    on_request = make_reply(disclosure=Disclosure.ON_REQUEST)
+    unknown = make_reply(disclosure=Disclosure.UNKNOWN)
+    make_reply(status=Status.DRAFT)
+    make_reply(disclosure=Disclosure.WITHHELD)
+    assert set(Reply.objects.public()) == {visible, on_request, unknown}
+    assert visible.is_public and not Reply(status=Status.DRAFT).is_public
+
+
+def test_department_matches_through_aliases(db):
+    department = Department.objects.create(name="长宁区科学技术委员会")
+    DepartmentAlias.objects.create(department=department, name="区科委")
+    assert Department.match("区科委") == department
+    assert Department.match_or_create(" 长宁区科学技术委员会 ") == department
+    created = Department.match_or_create("长宁区教育局")
+    assert created.pk != department.pk and created.slug == "长宁区教育局"
+
+
+def test_session_label_and_chinese_numbers(db):
+    session = Session.objects.create(council="长宁区政协", term=15, number=3)
+    assert session.label == "十五届三次会议"
+    assert str(session) == "长宁区政协十五届三次会议"
+    assert session.council_slug == "长宁区政协"
+    assert [chinese_number(n) for n in (1, 10, 12, 20, 99)] == [
+        "一",
+        "十",
+        "十二",
+        "二十",
+        "九十九",
+    ]
+
+
+def test_result_labels_are_seeded_data(db):
+    mapping = ResultLabel.as_mapping()
+    assert mapping["解决或采纳"] == "A"
+    assert mapping["列入计划拟解决"] == "B"
+    assert mapping["留作参考"] == "C"
+
+
+def test_every_edit_can_be_restored(make_reply):
+    reply = make_reply(title="原标题", body="原正文")
+    ReplySection.objects.create(reply=reply, order=1, number=1, heading="原章节", text="甲")
+    version = reply.save_version("编辑前")
+    reply.title = "新标题"
+    reply.body = "新正文"
+    reply.save()
+    reply.sections.all().delete()
+
+    version.restore()
+    reply.refresh_from_db()
+    assert (reply.title, reply.body) == ("原标题", "原正文")
+    assert [s.heading for s in reply.sections.all()] == ["原章节"]
+    # Restoring saved the edited state too, so the restore itself can be undone.
+    assert reply.versions.first().data["title"] == "新标题"
