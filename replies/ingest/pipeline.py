@@ -1,81 +1,232 @@
-"""Temporary loader used until the full ingestion pipeline lands (issue 3).
+"""The one entry point for ingestion: the ingest command, load_samples and the admin import.
 
-It reads UTF-8 text files only and fills the few fields a simple pattern can find; the
-real pipeline replaces this module while keeping ``ingest_paths``'s signature.
+``parse_bytes``/``parse_path`` turn a document into a ParsedReply without touching the
+database; ``ingest_paths`` parses every file under some paths and, unless it is a dry run,
+saves each one in its own transaction through :mod:`replies.ingest.load`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from django.core.files.base import ContentFile
-from django.db import transaction
-
-from replies.models import Department, Reply, Session, Status
-
-_TITLE = re.compile(
-    r"对(?P<council>\S+?政协)第?(?P<term>\S+?)届(?P<session>\S+?)次会议第(?P<number>\d+)号提案的答复"
+from replies.ingest.clean import clean
+from replies.ingest.extract import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    ExtractionError,
+    extract_bytes,
 )
-_NUMERALS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+from replies.ingest.fields import NotAReply, parse
+from replies.ingest.parsed import ParsedReply
+
+LABELS_FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "result_labels.json"
+
+
+class Rejected(Exception):
+    """A file that cannot be ingested; str() is the reason, in Chinese."""
+
+
+def default_result_classes() -> dict[str, str]:
+    """The usual label → class table, as seeded into ResultLabel (fixtures/result_labels.json)."""
+    data = json.loads(LABELS_FIXTURE.read_text(encoding="utf-8"))
+    return {label: cls for cls, labels in data.items() for label in labels}
+
+
+def limits() -> tuple[int, float]:
+    """(max bytes, extraction timeout) from Django settings when configured."""
+    try:
+        from django.conf import settings
+
+        return (
+            int(getattr(settings, "ARCHIVE_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES)),
+            float(getattr(settings, "ARCHIVE_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT)),
+        )
+    except Exception:
+        return DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+
+
+def parse_bytes(
+    data: bytes,
+    name: str,
+    result_classes: Mapping[str, str],
+    *,
+    max_bytes: int | None = None,
+    timeout: float | None = None,
+) -> ParsedReply:
+    """Parse one document given as bytes; raise Rejected with the reason."""
+    default_bytes, default_timeout = limits()
+    try:
+        extracted = extract_bytes(
+            data,
+            name,
+            max_bytes=max_bytes or default_bytes,
+            timeout=timeout or default_timeout,
+        )
+        reply = parse(clean(extracted), result_classes, extracted.meta)
+    except (ExtractionError, NotAReply) as exc:
+        raise Rejected(str(exc)) from exc
+    except RecursionError as exc:
+        raise Rejected("文档结构嵌套过深，无法解析") from exc
+    except Exception as exc:  # a parser bug must not stop the batch
+        raise Rejected(f"解析出错（{type(exc).__name__}：{exc}）") from exc
+    reply.source_format = extracted.format
+    if extracted.encoding:
+        reply.source_meta = {**reply.source_meta, "encoding": extracted.encoding}
+    reply.warnings = extracted.warnings + reply.warnings
+    return reply
+
+
+def parse_path(path: Path, result_classes: Mapping[str, str], **kwargs: Any) -> ParsedReply:
+    """Parse one document file; raise Rejected with the reason."""
+    max_bytes = kwargs.get("max_bytes") or limits()[0]
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise Rejected(f"无法读取文件：{exc.strerror}") from exc
+    if size > max_bytes:
+        raise Rejected(f"文件过大（{size} 字节，上限 {max_bytes} 字节）")
+    return parse_bytes(path.read_bytes(), path.name, result_classes, **kwargs)
+
+
+def iter_files(paths: Iterable[Path]) -> list[Path]:
+    """Every file under the given files and folders (recursive), hidden files skipped."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                f
+                for f in sorted(path.rglob("*"))
+                if f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(path).parts)
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: Path
+    status: str  # parsed | created | updated | skipped | conflict | rejected
+    reason: str = ""
+    reply: ParsedReply | None = None
+    reply_id: int | None = None
 
 
 @dataclass
 class IngestSummary:
+    """Counts for a batch, and the per-file results."""
+
+    parsed: int = 0
     created: int = 0
+    updated: int = 0
     skipped: int = 0
+    conflicts: int = 0
+    warnings: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    results: list[FileResult] = field(default_factory=list)
+
+    def add(self, result: FileResult) -> None:
+        self.results.append(result)
+        if result.reply is not None:
+            self.parsed += 1
+            self.warnings += len(result.reply.warnings)
+        if result.status == "rejected":
+            self.rejected.append((str(result.path), result.reason))
+        elif result.status in ("created", "updated", "skipped"):
+            setattr(self, result.status, getattr(self, result.status) + 1)
+        elif result.status == "conflict":
+            self.conflicts += 1
 
 
-def _int(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_NUMERALS.get(tens, 1) if tens else 1) * 10 + (
-            _NUMERALS.get(ones, 0) if ones else 0
-        )
-    return _NUMERALS[text]
+def write_json(json_dir: Path, path: Path, result: FileResult) -> None:
+    """DIR/<input file name>.json: the issue's keys, or {"error": reason}."""
+    json_dir.mkdir(parents=True, exist_ok=True)
+    data = result.reply.to_json() if result.reply is not None else {"error": result.reason}
+    (json_dir / (path.name + ".json")).write_text(
+        json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
 
 def ingest_paths(
-    paths: list[Path], *, publish: bool = False, update: bool = False, sample: bool = False
+    paths: list[Path],
+    *,
+    publish: bool = False,
+    update: bool = False,
+    sample: bool = False,
+    dry_run: bool = False,
+    json_dir: Path | None = None,
+    result_classes: Mapping[str, str] | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+    files: list[Path] | None = None,
 ) -> IngestSummary:
+    """Parse every file under paths and (unless dry_run) save each in its own transaction."""
+    if result_classes is None:
+        result_classes = _table_or_default()
     summary = IngestSummary()
-    files = [f for p in paths for f in (sorted(p.rglob("*")) if p.is_dir() else [p]) if f.is_file()]
-    for path in files:
-        raw = path.read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
-        if Reply.objects.filter(source_sha256=digest).exists():
-            summary.skipped += 1
-            continue
-        text = raw.decode("utf-8", errors="strict")
-        flat = "".join(text.split())
-        match = _TITLE.search(flat)
-        if not match:
-            summary.rejected.append((str(path), "找不到答复标题"))
-            continue
-        with transaction.atomic():
-            session, _ = Session.objects.get_or_create(
-                council=match["council"], term=_int(match["term"]), number=_int(match["session"])
-            )
-            lines = [line.strip() for line in text.splitlines() if line.strip()]
-            reply = Reply(
-                session=session,
-                number=match["number"],
-                number_int=int(match["number"]),
-                title=match.group(0),
-                department=Department.match_or_create(lines[-6]),
-                body="\n".join(lines),
-                status=Status.PUBLISHED if publish else Status.DRAFT,
-                is_sample=sample,
-                source_name=path.name,
-                source_sha256=digest,
-                source_format="txt",
-            )
-            reply.source_file.save(path.name, ContentFile(raw), save=False)
-            reply.save()
-        summary.created += 1
+    for path in files if files is not None else iter_files(paths):
+        result = ingest_file(
+            path,
+            result_classes,
+            publish=publish,
+            update=update,
+            sample=sample,
+            dry_run=dry_run,
+        )
+        if json_dir is not None:
+            write_json(json_dir, path, result)
+        summary.add(result)
+        if on_result is not None:
+            on_result(result)
     return summary
+
+
+def ingest_file(
+    path: Path,
+    result_classes: Mapping[str, str],
+    *,
+    publish: bool = False,
+    update: bool = False,
+    sample: bool = False,
+    dry_run: bool = False,
+) -> FileResult:
+    """Parse one file and, unless dry_run, save it; never raises for a bad file."""
+    try:
+        max_bytes = limits()[0]
+        if path.stat().st_size > max_bytes:
+            raise Rejected(f"文件过大（{path.stat().st_size} 字节，上限 {max_bytes} 字节）")
+        data = path.read_bytes()
+        reply = parse_bytes(data, path.name, result_classes)
+    except Rejected as exc:
+        return FileResult(path, "rejected", str(exc))
+    except OSError as exc:
+        return FileResult(path, "rejected", f"无法读取文件：{exc.strerror or exc}")
+    if dry_run:
+        return FileResult(path, "parsed", reply=reply)
+    from replies.ingest.load import save_reply
+
+    outcome = save_reply(reply, data, path.name, publish=publish, update=update, sample=sample)
+    return FileResult(path, outcome.status, outcome.reason, reply=reply, reply_id=outcome.reply_id)
+
+
+def _table_or_default() -> dict[str, str]:
+    try:
+        from replies.models import ResultLabel
+
+        table = ResultLabel.as_mapping()
+        if table:
+            return table
+    except Exception:
+        pass
+    return default_result_classes()

@@ -1,0 +1,581 @@
+"""Clean paragraphs → ParsedReply: title parts, header and footer fields, body and sections.
+
+A reply reads, top to bottom: optional class mark and document number, the title, header
+fields (办理结果/签发人/会办单位), the addressee line, the body from the opening formula
+(…收悉…) to the closing formula, the signing unit, the date, the disclosure marker and the
+contact footer. Fields the document does not print stay None and produce a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from replies.ingest.clean import (
+    CLASS_MARK,
+    DISCLOSURE_MARK,
+    LABEL_START,
+    Paragraph,
+    ends_sentence,
+    tidy,
+)
+from replies.ingest.numerals import NUMBER_CHARS, find_date, is_date_line, to_int
+from replies.ingest.parsed import ParsedReply, Section
+
+
+class NotAReply(Exception):
+    """The text is not a reply to a proposal; the message says why (in Chinese)."""
+
+
+def flat(text: str) -> str:
+    """Text without any whitespace."""
+    return "".join(text.split())
+
+
+_N = f"[{NUMBER_CHARS}]"
+TITLE_END = re.compile(r"(答复|答复函|答复的函|复函|会办意见|答复意见|办理意见|的函)$")
+SESSION = re.compile(
+    rf"第?(?P<term>{_N}{{1,4}})届(?:全国委员会)?第?(?P<session>{_N}{{1,3}})次(?:全体)?会议"
+)
+NUMBER = re.compile(r"第\s*(?P<number>[0-9０-９A-Za-z][0-9０-９A-Za-z\-－]*)\s*号")
+DOC_NUMBER = re.compile(r"[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*(第\s*)?\d+\s*号$")
+OPENING = re.compile(r"收悉|收到|已悉|答复如下|函复如下|答复如后|意见如下|函告如下")
+_LABEL_NAMES = (
+    "承办单位通讯地址", "承办单位地址", "联系人及联系电话", "联系人及联系方式", "联系人及电话",
+    "联系单位及电话", "联系人姓名", "办理结果", "办理类别", "答复类别", "签发人", "会办单位",
+    "协办单位", "主办单位", "联系人", "联系电话", "联系方式", "联系单位", "通讯地址", "通信地址",
+    "联系地址", "单位地址", "邮政编码", "邮编", "抄送", "抄报", "附件", "公开属性", "公开方式",
+    "电话", "地址",
+)  # fmt: skip
+
+
+def _spaced(label: str) -> str:
+    """A label pattern that tolerates spaces between its characters (签 发 人)."""
+    return r"\s*".join(re.escape(c) for c in label)
+
+
+_LABEL_ALTERNATIVES = "|".join(_spaced(name) for name in _LABEL_NAMES)
+LABEL = re.compile(
+    rf"(?:^|(?<=[\s，,；;。、]))(?P<label>{_LABEL_ALTERNATIVES})\s*(?:[：:]|\u3000+(?=\S))\s*"
+)
+PHONE = re.compile(
+    r"(?:[（(]0\d{2,3}[）)]\s*|0\d{2,3}\s*[-－—]\s*)?\d{7,8}(?:\s*(?:转|-)\s*\d{1,5})?|1[3-9]\d{9}"
+)
+POSTCODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
+DISCLOSURES = {
+    "公开发布": "公开发布", "主动公开": "公开发布", "公开": "公开发布",
+    "依申请公开": "依申请公开", "依申请": "依申请公开",
+    "不予公开": "不予公开", "不公开": "不予公开", "不宜公开": "不予公开",
+}  # fmt: skip
+PRONOUN = re.compile(r"^(贵|您|你|我)")
+ORG_WORD = re.compile(
+    r"(局|委|厅|办|部|院|会|队|中心|公司|集团|所|处|站|政府|法院|检察院|分局|支队|单位|署|室|行|社|联|馆)$"
+)
+SECTION_HEAD = re.compile(r"^([一二三四五六七八九十]{1,3})\s*、\s*(.*)$", re.S)
+MISSING_NAMES = {
+    "title": "标题", "council": "政协名称", "term": "届次", "session": "会议次数",
+    "number": "提案号", "doc_kind": "文种", "result_class": "办理结果类别", "signer": "签发人",
+    "proposer": "提案人", "proposal_title": "提案标题", "department": "承办单位（落款）",
+    "date": "答复日期", "disclosure": "公开属性", "contact_name": "联系人",
+    "contact_phone": "联系电话",
+}  # fmt: skip
+
+
+@dataclass
+class _Labels:
+    values: dict[str, str]
+
+    def get(self, *names: str) -> str | None:
+        for name in names:
+            if self.values.get(name):
+                return self.values[name]
+        return None
+
+
+def parse(
+    paragraphs: list[Paragraph],
+    result_classes: Mapping[str, str],
+    meta: Mapping[str, str] | None = None,
+) -> ParsedReply:
+    """Read a reply's fields from its cleaned paragraphs.
+
+    result_classes maps a result label as printed (解决或采纳) to its class (A/B/C); it is
+    data staff can edit, passed in so this function needs no database.
+    """
+    meta = dict(meta or {})
+    texts = [p.text for p in paragraphs]
+    flats = [flat(t) for t in texts]
+    reply = ParsedReply()
+
+    opening = _find_opening(flats)
+    limit = opening if opening is not None else min(len(flats), 12)
+    title_span = _find_title(flats, limit)
+    if title_span is None and meta.get("page_title"):
+        page_title = re.split(r"[_|｜]|\s[-–—]\s", meta["page_title"])[0]
+        if _title_like(flat(page_title)):
+            reply.title = flat(page_title)
+    if title_span is not None:
+        reply.title = "".join(flats[title_span[0] : title_span[1]])
+    if opening is None:
+        if reply.title is None or not _title_like(reply.title):
+            raise NotAReply("不是提案答复：找不到答复标题（…第N号提案的答复）和开头语（…收悉…）")
+        opening = _first_body_after_header(paragraphs, title_span)
+        reply.warnings.append("未找到开头语（…收悉…），正文从称呼行之后开始")
+    body_end = _find_body_end(paragraphs, opening)
+    if body_end <= opening:
+        raise NotAReply("找不到答复正文")
+
+    pre = [i for i in range(opening) if not title_span or not title_span[0] <= i < title_span[1]]
+    post = list(range(body_end, len(paragraphs)))
+    labels = _read_labels(paragraphs, pre + post)
+    _read_title(reply)
+    _read_result(reply, paragraphs, pre, labels, result_classes)
+    reply.signer = _value(labels.get("签发人"))
+    addressee = _addressee(paragraphs, pre, title_span)
+    _read_people(reply, texts[opening], addressee, labels)
+    body = [tidy(t) for t in texts[opening:body_end]]
+    while body and LABEL_START.match(body[-1]) and len(body) > 1:
+        body.pop()
+    reply.paragraphs = body
+    _read_co_departments(reply, body, labels, addressee)
+    reply.sections = _sections(body)
+    _read_signature(reply, paragraphs, body_end)
+    _read_footer(reply, paragraphs, pre + post, labels)
+    reply.source_meta = meta
+    _warn_missing(reply)
+    return reply
+
+
+# --------------------------------------------------------------------------- regions
+
+
+def _find_opening(flats: list[str]) -> int | None:
+    for i, text in enumerate(flats):
+        if "收悉" in text and len(text) > 8:
+            return i
+    for i, text in enumerate(flats):
+        if OPENING.search(text) and ("提" in text or "建议" in text) and len(text) > 8:
+            return i
+    return None
+
+
+def _title_like(text: str) -> bool:
+    return bool(TITLE_END.search(text)) and ("提案" in text or "届" in text or "建议" in text)
+
+
+def _find_title(flats: list[str], limit: int) -> tuple[int, int] | None:
+    """(start, end) of the title's lines among the first `limit` paragraphs."""
+    for start in range(limit):
+        text = flats[start]
+        if _skippable_pre_title(text):
+            continue
+        joined = ""
+        for end in range(start, min(start + 4, limit)):
+            if end > start and _skippable_pre_title(flats[end]):
+                break
+            joined += flats[end]
+            if _title_like(joined):
+                return start, end + 1
+    for start in range(limit):
+        text = flats[start]
+        if SESSION.search(text) and "提案" in text and len(text) <= 80 and not ends_sentence(text):
+            return start, start + 1
+    return None
+
+
+def _skippable_pre_title(text: str) -> bool:
+    return bool(
+        CLASS_MARK.match(text)
+        or DOC_NUMBER.search(text)
+        or LABEL_START.match(text)
+        or text.endswith(("：", ":"))
+        or DISCLOSURE_MARK.match(text)
+    )
+
+
+def _first_body_after_header(paragraphs: list[Paragraph], title: tuple[int, int] | None) -> int:
+    start = title[1] if title else 0
+    for i in range(start, len(paragraphs)):
+        text = flat(paragraphs[i].text)
+        if LABEL_START.match(text) or CLASS_MARK.match(text):
+            continue
+        if text.endswith(("：", ":")) and len(text) < 60:
+            return i + 1
+        return i
+    return start
+
+
+def _find_body_end(paragraphs: list[Paragraph], opening: int) -> int:
+    """Index of the first paragraph after the body (the signing unit, date or footer)."""
+    n = len(paragraphs)
+    stop = n
+    for i in range(opening + 1, n):
+        text = flat(paragraphs[i].text)
+        if (
+            is_date_line(text)
+            or DISCLOSURE_MARK.match(text)
+            or _is_footer_label(text)
+            or _unit_and_date(text) is not None
+        ):
+            stop = i
+            break
+    if stop < n and _unit_and_date(flat(paragraphs[stop].text)) is not None:
+        return stop
+    start = stop
+    while start - 1 > opening and stop - start < 3 and _signature_unit(paragraphs[start - 1]):
+        start -= 1
+    return start
+
+
+_FOOTER_LABELS = re.compile(
+    r"^(联系人|联系电话|联系方式|联系单位|通讯地址|承办单位通讯地址|联系地址|邮政编码|邮编|抄送|抄报)"
+)
+
+
+def _is_footer_label(text: str) -> bool:
+    return bool(_FOOTER_LABELS.match(text))
+
+
+def _signature_unit(p: Paragraph) -> bool:
+    text = flat(p.text)
+    return (
+        0 < len(text) <= 40
+        and not ends_sentence(text)
+        and not text.endswith(("，", ","))
+        and not SECTION_HEAD.match(text)
+        and not LABEL_START.match(text)
+    )
+
+
+def _unit_and_date(text: str) -> tuple[str, object] | None:
+    """A signing unit and the date printed on one line: '长宁区科委2024年4月30日'."""
+    found = find_date(text)
+    if not found:
+        return None
+    date, m = found
+    head = flat(text[: m.start()]) if m.string == text else None
+    if head is None:
+        flat_text = flat(text)
+        dm = find_date(flat_text)
+        if not dm:
+            return None
+        head, tail = flat_text[: dm[1].start()], flat_text[dm[1].end() :]
+    else:
+        tail = flat(text[m.end() :])
+    if head and not tail and len(head) <= 40 and not ends_sentence(head) and ORG_WORD.search(head):
+        return head, date
+    return None
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def _read_labels(paragraphs: list[Paragraph], indices: list[int]) -> _Labels:
+    values: dict[str, str] = {}
+    for i in indices:
+        text = paragraphs[i].text.strip()
+        matches = list(LABEL.finditer(text))
+        for k, m in enumerate(matches):
+            end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+            value = text[m.end() : end].strip(" \t\u3000，,；;。")
+            values.setdefault(flat(m.group("label")), value)
+    return _Labels(values)
+
+
+def _value(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = flat(text).strip("，,；;。：:")
+    return text or None
+
+
+# --------------------------------------------------------------------------- fields
+
+
+def _read_title(reply: ParsedReply) -> None:
+    title = reply.title
+    if not title:
+        return
+    m = SESSION.search(title)
+    if m:
+        reply.term = to_int(m["term"])
+        reply.session = to_int(m["session"])
+        head = title[: m.start()]
+        cut = max(head.rfind("对") + 1, head.rfind("关于") + 2 if "关于" in head else 0)
+        council = head[cut:].lstrip("对")
+        reply.council = council or None
+    n = NUMBER.search(title, m.end() if m else 0) or NUMBER.search(title)
+    if n:
+        reply.number = n["number"]
+    if title.endswith("会办意见"):
+        reply.doc_kind = "会办意见"
+    elif title.endswith(("答复函", "答复的函", "复函")):
+        reply.doc_kind = "答复函"
+    elif "答复" in title:
+        reply.doc_kind = "答复"
+
+
+def _read_result(
+    reply: ParsedReply,
+    paragraphs: list[Paragraph],
+    pre: list[int],
+    labels: _Labels,
+    result_classes: Mapping[str, str],
+) -> None:
+    printed = None
+    for i in pre:
+        text = flat(paragraphs[i].text)
+        if CLASS_MARK.match(text):
+            printed = _letter(text)
+            break
+    result = _value(labels.get("办理结果"))
+    if result and CLASS_MARK.match(result):
+        printed = printed or _letter(result)
+        result = None
+    inner = re.search(r"[（(]\s*([ABCＡＢＣ])\s*类?\s*[）)]$", result or "")
+    if inner:
+        printed = printed or _letter(inner.group(1))
+    kind = _value(labels.get("办理类别", "答复类别"))
+    if kind and CLASS_MARK.match(kind):
+        printed = printed or _letter(kind)
+    reply.result = result
+    mapped = _lookup_class(result, result_classes) if result else None
+    if result and mapped is None:
+        reply.warnings.append(f"办理结果“{result}”不在分类表中，无法判定 A/B/C 类")
+    if printed and mapped and printed != mapped:
+        reply.warnings.append(
+            f"印出的类别 {printed} 与办理结果“{result}”对应的类别 {mapped} 不一致，采用印出的类别"
+        )
+    reply.result_class = printed or mapped
+
+
+def _letter(text: str) -> str:
+    for c in text:
+        if c in "ABCＡＢＣ":
+            return {"Ａ": "A", "Ｂ": "B", "Ｃ": "C"}.get(c, c)
+    return ""
+
+
+def _lookup_class(label: str, table: Mapping[str, str]) -> str | None:
+    """The class of a label as printed; a trailing (A类) or （…） is ignored for the lookup."""
+    if label in table:
+        return table[label]
+    normal = {flat(k).strip("。.，,"): v for k, v in table.items()}
+    key = flat(label).strip("。.，,")
+    if key in normal:
+        return normal[key]
+    bare = re.sub(r"[（(][^）)]*[）)]$", "", key)
+    return normal.get(bare)
+
+
+def _addressee(
+    paragraphs: list[Paragraph], pre: list[int], title: tuple[int, int] | None
+) -> str | None:
+    for i in reversed(pre):
+        if title and i < title[0]:
+            break
+        text = flat(paragraphs[i].text)
+        if text.endswith(("：", ":")) and not LABEL_START.match(text) and 1 < len(text) <= 60:
+            name = text.rstrip("：:")
+            name = re.sub(r"^尊敬的", "", name)
+            return name or None
+    return None
+
+
+def _formula_proposer(opening: str) -> str | None:
+    text = flat(opening)
+    m = re.search(r"提出的", text)
+    if not m:
+        return None
+    head = re.split(r"[，,。；;：:]", text[: m.start()])[-1]
+    head = head.split("的")[-1]
+    head = re.sub(r"^(由|经)", "", head)
+    head = re.sub(r"在.*(上|期间|中)$", "", head)
+    head = re.sub(r"(领衔|联名|共同)$", "", head)
+    if not head or PRONOUN.match(head):
+        return None
+    return head
+
+
+def _quoted(text: str) -> str | None:
+    """The content of the first balanced “…”/《…》 pair (nested quotes kept)."""
+    pairs = {"“": "”", "《": "》", "「": "」", "『": "』"}
+    for start, c in enumerate(text):
+        if c in pairs:
+            close, depth = pairs[c], 0
+            for end in range(start, len(text)):
+                if text[end] == c:
+                    depth += 1
+                elif text[end] == close:
+                    depth -= 1
+                    if depth == 0:
+                        return text[start + 1 : end] or None
+            return None
+        if c == '"':
+            end = text.find('"', start + 1)
+            return text[start + 1 : end] if end > start + 1 else None
+    return None
+
+
+def _read_people(reply: ParsedReply, opening: str, addressee: str | None, labels: _Labels) -> None:
+    text = flat(opening)
+    cut = text.find("收悉")
+    reply.proposal_title = _quoted(text[:cut] if cut > 0 else text)
+    from_formula = _formula_proposer(text)
+    if reply.doc_kind == "会办意见":
+        reply.proposer = from_formula
+    else:
+        reply.proposer = addressee or from_formula
+    if reply.proposer and reply.proposer.endswith("界别") and len(reply.proposer) > 2:
+        reply.sector = reply.proposer[: -len("界别")]
+
+
+def _split_units(text: str) -> list[str]:
+    parts = re.split(r"[、，,；;和及与/]|\s+|\u3000+", text.strip())
+    return [flat(p).strip("。：:") for p in parts if flat(p).strip("。：:")]
+
+
+_CO_SENTENCE = re.compile(
+    r"(?:^|[，,；;：:])(?:并)?(?:由)?([^，,。；;：:]{2,120}?)(?:共同)?(?:会办|协办)(?=[。，,；;]|$)"
+)
+_CO_NAMED = re.compile(r"(?:会办|协办)单位(?:为|是|有)[：:]?([^。；;]{2,120})")
+
+
+def _read_co_departments(
+    reply: ParsedReply, body: list[str], labels: _Labels, addressee: str | None
+) -> None:
+    units: list[str] = []
+    header = labels.get("会办单位", "协办单位")
+    if header:
+        units = _split_units(header)
+    else:
+        for para in body:
+            text = flat(para)
+            for m in _CO_NAMED.finditer(text):
+                units.extend(u for u in _split_units(m.group(1)) if ORG_WORD.search(u))
+            for sentence in re.split(r"[。]", text):
+                for m in _CO_SENTENCE.finditer(sentence):
+                    found = _split_units(m.group(1))
+                    if found and all(ORG_WORD.search(u) for u in found):
+                        units.extend(found)
+    if reply.doc_kind == "会办意见" and addressee:
+        units.insert(0, addressee)
+    seen: list[str] = []
+    for unit in units:
+        if unit not in seen:
+            seen.append(unit)
+    reply.co_departments = seen
+
+
+def _sections(body: list[str]) -> list[Section]:
+    sections: list[Section] = []
+    for index, para in enumerate(body):
+        m = SECTION_HEAD.match(flat(para))
+        if not m:
+            continue
+        number = to_int(m.group(1))
+        if number != len(sections) + 1:
+            continue
+        rest = m.group(2)
+        heading, _, after = rest.partition("。") if "。" in rest else (rest, "", "")
+        heading = heading.rstrip("：:")
+        if not heading:
+            continue
+        sections.append(Section(number, heading, start=index, text=after))
+    for k, section in enumerate(sections):
+        end = sections[k + 1].start if k + 1 < len(sections) else len(body)
+        parts = ([section.text] if section.text else []) + body[section.start + 1 : end]
+        section.text = "\n".join(parts)
+    return sections
+
+
+def _read_signature(reply: ParsedReply, paragraphs: list[Paragraph], body_end: int) -> None:
+    """The signing unit(s) and the date under them."""
+    date_at = None
+    for i in range(body_end, len(paragraphs)):
+        text = flat(paragraphs[i].text)
+        combined = _unit_and_date(text)
+        if combined:
+            reply.department, reply.date = combined[0], combined[1]  # type: ignore[assignment]
+            return
+        found = find_date(text) if is_date_line(text) else None
+        if found:
+            date_at, reply.date = i, found[0]
+            break
+
+    def unit(i: int) -> bool:
+        text = flat(paragraphs[i].text)
+        return (
+            _signature_unit(paragraphs[i])
+            and not DISCLOSURE_MARK.match(text)
+            and not _is_footer_label(text)
+            and not CLASS_MARK.match(text)
+        )
+
+    units: list[str] = []
+    if date_at is not None:
+        i = date_at - 1
+        while i >= body_end and unit(i) and len(units) < 3:
+            units.insert(0, flat(paragraphs[i].text))
+            i -= 1
+    else:
+        i = body_end
+        while i < len(paragraphs) and unit(i) and len(units) < 3:
+            units.append(flat(paragraphs[i].text))
+            i += 1
+    if units:
+        reply.department = units[0]
+        for extra in units[1:]:
+            reply.warnings.append(f"落款有多个单位，“{extra}”未作为主办单位")
+
+
+def _read_footer(
+    reply: ParsedReply, paragraphs: list[Paragraph], indices: list[int], labels: _Labels
+) -> None:
+    for i in indices:
+        m = re.search(r"此\s*件\s*([^）)]{1,12})[）)]", paragraphs[i].text)
+        if m and DISCLOSURE_MARK.match(paragraphs[i].text):
+            key = flat(m.group(1))
+            reply.disclosure = DISCLOSURES.get(key)
+            if reply.disclosure is None:
+                reply.warnings.append(f"无法识别的公开属性“{key}”")
+            break
+    reply.contact_name = _value(labels.get("联系人姓名", "联系人"))
+    both = labels.get("联系人及电话", "联系人及联系电话", "联系人及联系方式")
+    if both and not reply.contact_name:
+        name = re.split(r"[，,；;、\s]|(?=[（(]?\d)", both.strip(), maxsplit=1)[0]
+        reply.contact_name = _value(name)
+    phone_text = labels.get("联系电话", "电话", "联系方式", "联系单位及电话") or both
+    reply.contact_phone = _phone(phone_text)
+    reply.address = _value(
+        labels.get(
+            "承办单位通讯地址",
+            "承办单位地址",
+            "通讯地址",
+            "通信地址",
+            "联系地址",
+            "单位地址",
+            "地址",
+        )
+    )
+    code = labels.get("邮政编码", "邮编")
+    if code:
+        m = POSTCODE.search(flat(code))
+        reply.postcode = m.group(0) if m else None
+
+
+def _phone(text: str | None) -> str | None:
+    if not text:
+        return None
+    value = flat(text).strip("，,；;。")
+    if re.fullmatch(r"[\d\-－—（）()、，,/转]+", value) and re.search(r"\d{7}", value):
+        return value
+    m = PHONE.search(value)
+    return flat(m.group(0)) if m else None
+
+
+def _warn_missing(reply: ParsedReply) -> None:
+    for key, name in MISSING_NAMES.items():
+        if getattr(reply, key) in (None, "", []):
+            reply.warnings.append(f"缺少{name}")

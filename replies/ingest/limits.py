@@ -1,0 +1,83 @@
+"""Run an untrusted-input parser in a child process with a time and memory budget."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import resource
+from collections.abc import Callable
+from typing import Any
+
+DEFAULT_MEMORY_BYTES = 2 * 1024**3
+
+_context: Any = None
+
+
+class LimitExceeded(Exception):
+    """The child ran out of time or memory, or died."""
+
+
+def _context_once() -> Any:
+    global _context
+    if _context is None:
+        _context = multiprocessing.get_context("forkserver")
+        _context.set_forkserver_preload(
+            ["replies.ingest.extract", "bs4", "lxml.html", "docx", "pdfminer.high_level"]
+        )
+    return _context
+
+
+def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], memory: int | None) -> None:
+    if memory:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    try:
+        conn.send((True, func(*args)))
+    except MemoryError:
+        conn.send((False, MemoryError("内存超出限制")))
+    except BaseException as exc:  # the parent decides what an error means
+        conn.send((False, exc if _picklable(exc) else RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
+
+
+def _picklable(exc: BaseException) -> bool:
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return False
+    return True
+
+
+def run_limited(
+    func: Callable[..., Any],
+    *args: Any,
+    timeout: float,
+    memory: int | None = DEFAULT_MEMORY_BYTES,
+) -> Any:
+    """Call func(*args) in a child process; raise LimitExceeded after timeout seconds.
+
+    Exceptions raised by func are re-raised here. func must be a module-level function.
+    """
+    ctx = _context_once()
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(sender, func, args, memory), daemon=True)
+    proc.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise LimitExceeded(f"处理超时（超过 {timeout:g} 秒）")
+        try:
+            ok, value = receiver.recv()
+        except EOFError:
+            raise LimitExceeded("解析进程意外退出（可能超出内存限制）") from None
+    finally:
+        receiver.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+    if ok:
+        return value
+    raise value

@@ -1,0 +1,164 @@
+"""ParsedReply → database rows, one transaction per file.
+
+The same file again (same SHA-256) is skipped. A different file with the same natural key
+(session, number, lead department, doc kind) is a conflict, skipped unless ``update`` is set;
+an update first saves the existing reply as a ReplyVersion, so the previous fields and the
+previous source file stay recoverable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+
+from replies.ingest.parsed import ParsedReply
+from replies.models import (
+    Department,
+    Disclosure,
+    Reply,
+    ReplySection,
+    Sector,
+    Session,
+    Status,
+)
+
+DISCLOSURE_CHOICES = {
+    "公开发布": Disclosure.PUBLIC,
+    "依申请公开": Disclosure.ON_REQUEST,
+    "不予公开": Disclosure.WITHHELD,
+}
+
+
+@dataclass
+class SaveOutcome:
+    """created | updated | skipped | conflict | rejected, with the reply's id and a reason."""
+
+    status: str
+    reason: str = ""
+    reply_id: int | None = None
+
+
+def save_reply(
+    parsed: ParsedReply,
+    data: bytes,
+    name: str,
+    *,
+    publish: bool = False,
+    update: bool = False,
+    sample: bool = False,
+    user: object = None,
+) -> SaveOutcome:
+    """Save one parsed reply and its source file in one transaction."""
+    digest = hashlib.sha256(data).hexdigest()
+    if not parsed.title:
+        return SaveOutcome("rejected", "缺少标题，无法保存")
+    same = Reply.objects.filter(source_sha256=digest).values_list("pk", flat=True).first()
+    if same is not None:
+        return SaveOutcome("skipped", f"同一文件已导入（答复 #{same}）", same)
+    try:
+        with transaction.atomic():
+            return _save(
+                parsed, data, name, digest, publish=publish, update=update, sample=sample, user=user
+            )
+    except (DatabaseError, ValidationError, ValueError) as exc:
+        return SaveOutcome("rejected", f"保存失败：{exc}")
+
+
+def _save(
+    parsed: ParsedReply,
+    data: bytes,
+    name: str,
+    digest: str,
+    *,
+    publish: bool,
+    update: bool,
+    sample: bool,
+    user: object,
+) -> SaveOutcome:
+    session = find_session(parsed)
+    department = Department.match_or_create(parsed.department) if parsed.department else None
+    existing = (
+        Reply.objects.select_for_update()
+        .filter(
+            session=session,
+            number=parsed.number or "",
+            department=department,
+            doc_kind=parsed.doc_kind or "答复",
+        )
+        .first()
+    )
+    if existing is not None and not update:
+        return SaveOutcome(
+            "conflict",
+            f"与已有答复 #{existing.pk} 冲突（同一会议、提案号、承办单位和文种），未导入；"
+            "如需替换请使用 --update",
+            existing.pk,
+        )
+    if existing is not None:
+        existing.save_version(f"导入新文件 {name} 前的版本", user)
+        reply = existing
+        if publish:
+            reply.status = Status.PUBLISHED
+    else:
+        reply = Reply(status=Status.PUBLISHED if publish else Status.DRAFT)
+    fill(reply, parsed, session=session, department=department)
+    reply.is_sample = sample
+    reply.source_name = name
+    reply.source_sha256 = digest
+    reply.source_file.save(name, ContentFile(data), save=False)
+    reply.full_clean(
+        exclude=["source_file", "session", "department", "sector"], validate_unique=False
+    )
+    reply.save()
+    reply.co_departments.set([Department.match_or_create(n) for n in parsed.co_departments])
+    reply.sections.all().delete()
+    ReplySection.objects.bulk_create(
+        ReplySection(reply=reply, order=k, number=s.number, heading=s.heading[:300], text=s.text)
+        for k, s in enumerate(parsed.sections)
+    )
+    return SaveOutcome("updated" if existing is not None else "created", "", reply.pk)
+
+
+def find_session(parsed: ParsedReply) -> Session | None:
+    """The session named in the title, created when new; None when the title lacks it."""
+    if not (parsed.council and parsed.term and parsed.session):
+        return None
+    session, _created = Session.objects.get_or_create(
+        council=parsed.council,
+        term=parsed.term,
+        number=parsed.session,
+        defaults={"year": parsed.date.year if parsed.date else None},
+    )
+    return session
+
+
+def fill(
+    reply: Reply, parsed: ParsedReply, *, session: Session | None, department: Department | None
+) -> None:
+    """Copy the parsed fields onto a Reply (not saved)."""
+    reply.session = session
+    reply.department = department
+    reply.number = parsed.number or ""
+    reply.number_int = parsed.number_int
+    reply.doc_kind = parsed.doc_kind or "答复"
+    reply.title = parsed.title or ""
+    reply.proposal_title = parsed.proposal_title or ""
+    reply.proposer = parsed.proposer or ""
+    reply.sector = Sector.objects.get_or_create(name=parsed.sector)[0] if parsed.sector else None
+    reply.result_label = parsed.result or ""
+    reply.result_class = parsed.result_class or ""
+    reply.signer = parsed.signer or ""
+    reply.reply_date = parsed.date
+    reply.disclosure = DISCLOSURE_CHOICES.get(parsed.disclosure or "", Disclosure.UNKNOWN)
+    reply.contact_name = parsed.contact_name or ""
+    reply.contact_phone = parsed.contact_phone or ""
+    reply.contact_address = parsed.address or ""
+    reply.postcode = parsed.postcode or ""
+    reply.body = parsed.body
+    reply.source_format = parsed.source_format
+    reply.source_meta = parsed.source_meta
+    reply.warnings = list(parsed.warnings)

@@ -1,0 +1,77 @@
+"""ParsedReply: what the parser reads out of one reply document, before it touches the database."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: The keys of ``ingest --json-dir`` output, in order (issue 3).
+JSON_KEYS = (
+    "title", "council", "term", "session", "number", "doc_kind", "result", "result_class",
+    "signer", "proposer", "sector", "proposal_title", "department", "co_departments", "date",
+    "disclosure", "contact_name", "contact_phone", "address", "postcode", "sections",
+    "paragraphs", "warnings",
+)  # fmt: skip
+
+
+@dataclass
+class Section:
+    """A top-level numbered part of the reply (一、二、…)."""
+
+    number: int
+    heading: str
+    #: Index into ParsedReply.paragraphs of the heading paragraph.
+    start: int = 0
+    #: The section's text: its paragraphs after the heading, one per line.
+    text: str = ""
+
+
+@dataclass
+class ParsedReply:
+    """Fields of one reply as printed; None where the document does not say."""
+
+    title: str | None = None
+    council: str | None = None
+    term: int | None = None
+    session: int | None = None
+    number: str | None = None
+    doc_kind: str | None = None
+    result: str | None = None
+    result_class: str | None = None
+    signer: str | None = None
+    proposer: str | None = None
+    sector: str | None = None
+    proposal_title: str | None = None
+    department: str | None = None
+    co_departments: list[str] = field(default_factory=list)
+    date: datetime.date | None = None
+    disclosure: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: Where it came from: format ("txt", "pdf", …), encoding, web-page metadata.
+    source_format: str = ""
+    source_meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def body(self) -> str:
+        """The cleaned body text, one paragraph per line."""
+        return "\n".join(self.paragraphs)
+
+    @property
+    def number_int(self) -> int | None:
+        """The proposal number as an integer for sorting (its digits), or None."""
+        digits = "".join(c for c in self.number or "" if c.isdigit())
+        return int(digits) if digits and len(digits) <= 9 else None
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the keys of the issue's JSON output, null where absent."""
+        data = asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        data["sections"] = [{"number": s.number, "heading": s.heading} for s in self.sections]
+        return {key: data[key] for key in JSON_KEYS}
