@@ -432,8 +432,20 @@ def _read_people(reply: ParsedReply, opening: str, addressee: str | None, labels
 
 
 def _split_units(text: str) -> list[str]:
-    parts = re.split(r"[、，,；;和及与/]|\s+|\u3000+", text.strip())
-    return [flat(p).strip("。：:") for p in parts if flat(p).strip("。：:")]
+    parts = re.split(r"[、，,；;/]|\s+|\u3000+", text.strip())
+    units: list[str] = []
+    for part in parts:
+        units.extend(_split_conjoined(flat(part).strip("。：:")))
+    return [u for u in units if u]
+
+
+def _split_conjoined(text: str) -> list[str]:
+    """Split "甲局和乙局" at 和/及/与, but keep names such as 住房和城乡建设局 whole."""
+    for m in re.finditer(r"[和及与]", text):
+        left, right = text[: m.start()], text[m.end() :]
+        if ORG_WORD.search(left) and ORG_WORD.search(right):
+            return [left, *_split_conjoined(right)]
+    return [text]
 
 
 _CO_SENTENCE = re.compile(
