@@ -9,7 +9,6 @@ Cleaning never drops or duplicates a character of the text, except whole page-nu
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,6 +31,8 @@ PAGE_MARK = re.compile(
 BARE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 DISCLOSURE_MARK = re.compile(r"^\s*[（(]\s*此\s*件[^）)]{1,12}[）)]\s*$")
 CLASS_MARK = re.compile(r"^\s*[【\[（(]?\s*[ABCＡＢＣ]\s*(?:类)?\s*[】\]）)]?\s*$")
+TITLE_END = re.compile(r"(答复|答复函|的函|复函|意见)\s*$")
+SECTION_START = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*、")
 ENUM_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*、|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]"
     r"|\d{1,2}\s*[、.．](?!\d)|[（(]\s*\d{1,2}\s*[）)])"
@@ -133,19 +134,45 @@ def _collapse(text: str) -> str:
 
 
 def looks_wrapped(lines: list[Line]) -> bool:
-    """True when most lines have the same width: text hard-wrapped at a margin."""
-    widths = sorted(width(line.text) for line in lines if width(line.text) >= 8)
-    if len(widths) < 6:
+    """True for text hard-wrapped at a margin: lines of one width, most ending mid-sentence."""
+    texts = [line.text.strip() for line in lines if width(line.text) >= 8]
+    if len(texts) < 6:
         return False
+    widths = sorted(width(t) for t in texts)
     full = widths[int(len(widths) * 0.75)]
     near = sum(1 for w in widths if full - 3.5 <= w <= full + 1.5) / len(widths)
     longer = sum(1 for w in widths if w > full + 3) / len(widths)
-    return full <= 60 and near >= 0.5 and longer <= 0.1
+    open_ends = sum(1 for t in texts if unicodedata.category(t[-1])[0] in "LN") / len(texts)
+    return full <= 60 and longer <= 0.1 and (near >= 0.5 or open_ends >= 0.5)
 
 
 def full_width(lines: list[Line]) -> float:
-    """The typical width of a full line."""
-    widths = sorted(width(line.text) for line in lines if width(line.text) >= 8)
+    """The width of a full line: the widest width (seen twice) of lines that end mid-word.
+
+    Lines ending in punctuation are left out (punctuation may hang past the margin), and so
+    are lines with Latin text (their widths are uncertain) when there are enough others.
+    """
+    texts = [line.text.strip() for line in lines]
+    body = [t for t in texts if width(t) >= 8 and not LABEL_START.match(t)]
+    open_ended = [t for t in body if unicodedata.category(t[-1])[0] == "L"]
+    cjk_only = [t for t in open_ended if not any(c.isascii() for c in t)]
+    pool = cjk_only if len(cjk_only) >= 6 else open_ended
+    counts: dict[float, int] = {}
+    for t in pool:
+        counts[width(t)] = counts.get(width(t), 0) + 1
+    repeated = [w for w, n in counts.items() if n >= 2]
+    if repeated:
+        # Short documents may show few full lines: any line ending mid-word, and any line
+        # hanging one punctuation mark, also shows how wide a line can be.
+        best = max(repeated)
+        singles = [w for w in counts if w <= best + 3]
+        hanging = [
+            width(t) - 1
+            for t in body
+            if t[-1] in _NO_START and not any(c.isascii() for c in t) and width(t) <= best + 4
+        ]
+        return max([best, *singles, *hanging])
+    widths = sorted(width(t) for t in texts if width(t) >= 8)
     if not widths:
         return 0.0
     top = widths[int(len(widths) * 0.75)]
@@ -160,18 +187,39 @@ def _mode(values: list[float]) -> float:
     return max(counts, key=lambda k: (counts[k], k))
 
 
+@dataclass
+class _Layout:
+    """What the whole document says about its wrapping."""
+
+    full: float  # width of a full line, in cells
+    geometry: bool  # lines carry PDF geometry (full/indent measured)
+    gaps: bool  # blank lines separate paragraphs (not one after every line)
+    indents: bool  # leading indentation marks paragraph starts
+    lost_indent: float = 2.0  # a first line is this much shorter than a full line
+    lead: float = 0.0  # extra width line a may have had at its start
+
+
 def unwrap(lines: list[Line], *, geometry: bool = False) -> list[Paragraph]:
     """Join hard-wrapped lines into paragraphs."""
     if not lines:
         return []
-    full = full_width(lines)
-    gaps_mean = sum(1 for line in lines[1:] if line.gap) < 0.6 * max(len(lines) - 1, 1)
-    indents_mean = sum(1 for line in lines if line.indent) >= 3 and not geometry
+    layout = _Layout(
+        full=full_width(lines),
+        geometry=geometry,
+        gaps=sum(1 for line in lines[1:] if line.gap) < 0.6 * max(len(lines) - 1, 1),
+        indents=sum(1 for line in lines if line.indent) >= 3 and not geometry,
+    )
     paragraphs: list[Paragraph] = []
     current: list[Line] = [lines[0]]
-    for a, b in itertools.pairwise(lines):
-        first = len(current) == 1
-        if _breaks(a, b, first, full, geometry, gaps_mean, indents_mean):
+    for k in range(len(lines) - 1):
+        a, b = lines[k], lines[k + 1]
+        c = lines[k + 2] if k + 2 < len(lines) else None
+        # A blank after a Latin/digit run at the end of the previous line may have been
+        # dropped from the start of this one; it took space when the text was wrapped.
+        prev = lines[k - 1].text.rstrip() if k else ""
+        start = a.text.lstrip()[:1]
+        layout.lead = 0.5 if any(x.isascii() and x.isalnum() for x in (prev[-1:], start)) else 0.0
+        if _breaks(a, b, c, len(current) == 1, layout):
             paragraphs.append(_join(current))
             current = [b]
         else:
@@ -180,53 +228,95 @@ def unwrap(lines: list[Line], *, geometry: bool = False) -> list[Paragraph]:
     return paragraphs
 
 
-def _breaks(
-    a: Line, b: Line, first: bool, full: float, geometry: bool, gaps_mean: bool, indents: bool
-) -> bool:
-    """Does a paragraph end between line a and the next line b?"""
+def token_width(text: str) -> float:
+    """Width of the first unbreakable piece of a line: a Latin/digit run, or one character,
+    with the punctuation that may not start a line attached (kinsoku)."""
+    text = text.strip()
+    if not text:
+        return 0.0
+    m = re.match(r"[A-Za-z0-9][A-Za-z0-9.%]*", text)
+    k = m.end() if m else 1
+    if text[0] in _NO_END:
+        k = max(k, 2)
+    while k < len(text) and text[k] in _NO_START:
+        k += 1
+    return width(text[:k])
+
+
+def _fits(line: str, nxt: str, limit: float, extra: float = 0.0) -> bool:
+    """Would the next line's first piece have fitted at the end of this line?
+
+    Latin letters and digits are narrower than CJK but not exactly half as wide, and the
+    blanks extraction leaves around them took space on the page: lines holding them get
+    some slack, so a line is only called short when it clearly is.
+    """
+    line = line.lstrip()
+    ascii_chars = sum(1 for c in line if c.isascii() and not c.isspace())
+    blanks = len(re.findall(r"\s+", line))
+    slack = 0.15 * ascii_chars + 0.5 * blanks + extra
+    return width(line) + token_width(nxt) + slack <= limit + 0.01
+
+
+def _breaks(a: Line, b: Line, c: Line | None, first: bool, layout: _Layout) -> bool:
+    """Does a paragraph end between line a and the next line b (c follows b)?"""
     at, bt = a.text.strip(), b.text.strip()
     if a.align or b.align or a.part != b.part:
         return True
-    if gaps_mean and b.gap:
+    if layout.gaps and b.gap:
         return True
-    if (geometry or indents) and b.indent:
+    if (layout.geometry or layout.indents) and b.indent:
         return True
     if is_standalone(at) or is_standalone(bt) or LABEL_START.match(bt):
         return True
-    if LABEL_START.match(at) and _addressee_like(bt, full):
+    title_like = TITLE_END.search(at) and not re.search(r"[，。；,;]", at)
+    if (LABEL_START.match(at) or title_like) and _addressee_like(bt, layout.full):
         return True
     a_ends = ends_sentence(at)
-    if ENUM_START.match(bt) and (a_ends or not _is_full(a, first, full, geometry)):
-        return True
-    if geometry:
+    if layout.geometry:
+        if ENUM_START.match(bt) and (a_ends or not a.full):
+            return True
         return not a.full
-    wa = width(at)
-    if bt[:1] in _NO_START or at[-1:] in _NO_END or (len(bt) > 1 and bt[1] in _NO_START):
-        # Kinsoku: the wrapper moved a character to keep punctuation off a line start/end.
-        short_by = 4.5 if first else 3.5
-    else:
-        short_by = 3.5 if first else 2.5
-    if wa < full - short_by:
+    full = layout.full
+    if _fits(a.text, bt, full - layout.lost_indent if first else full, layout.lead):
+        return True  # b's first piece would have fitted: a ended its paragraph
+    heading = first and bool(SECTION_START.match(at)) and "。" not in at
+    if not (a_ends or heading):
+        return False  # a full line in mid-sentence
+    if ENUM_START.match(bt):
         return True
-    if not a_ends:
+    # a is full and could end its paragraph: decide by the shape of b.
+    shape = _shape(b.text, c.text.strip() if c is not None else None, layout)
+    if shape == "first" and not ends_sentence(bt):
+        return True
+    if shape == "continued":
         return False
-    # A full line that ends a sentence: a new paragraph only if b looks like one.
-    wb = width(bt)
-    if OPENERS.match(bt):
-        return True
-    return full - 3.5 <= wb <= full - 1.5 and not indents
+    if shape in ("last", "first"):
+        # b ends a paragraph: its own (a one-line paragraph) or a's.
+        if not ends_sentence(bt):
+            return True  # a signature, heading or label: never the end of a's sentence
+        return bool(OPENERS.match(bt)) or heading
+    return heading
+
+
+def _shape(b_raw: str, ct: str | None, layout: _Layout) -> str:
+    """'first' (a full first line), 'continued' (a full line), 'last' (short) or 'unknown'."""
+    full, indent = layout.full, layout.lost_indent
+    bt = b_raw.strip()
+    if ct is None:
+        return "last"
+    if width(bt) > full - indent + 1:
+        return "continued"
+    if _fits(b_raw, ct, full - indent):
+        return "last"
+    if _fits(b_raw, ct, full):
+        return "first"
+    return "unknown"
 
 
 def _addressee_like(text: str, full: float) -> bool:
     """A short line ending with a colon and no other punctuation: 致公党杨浦区委："""
     body = text.rstrip("：:")
     return text != body and width(text) < full - 3 and not re.search(r"[，。；,;：:]", body)
-
-
-def _is_full(a: Line, first: bool, full: float, geometry: bool) -> bool:
-    if geometry:
-        return bool(a.full)
-    return width(a.text) >= full - (3.5 if first else 2.5)
 
 
 def _join(lines: list[Line]) -> Paragraph:

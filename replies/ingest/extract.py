@@ -234,7 +234,8 @@ def text_lines(text: str) -> list[Line]:
         if not raw.strip():
             gap = True
             continue
-        lines.append(Line(raw.rstrip(), gap=gap))
+        # Trailing blanks are kept: they took space on the wrapped line.
+        lines.append(Line(raw.rstrip("\r\n\f\v"), gap=gap))
         gap = False
     return lines
 

@@ -176,6 +176,10 @@ def _find_title(flats: list[str], limit: int) -> tuple[int, int] | None:
                 break
             joined += flats[end]
             if _title_like(joined):
+                # A last short line may still belong to it (…的答复 / 函).
+                while end + 1 < limit and _title_like(joined + flats[end + 1]):
+                    end += 1
+                    joined += flats[end]
                 return start, end + 1
     for start in range(limit):
         text = flats[start]
