@@ -9,11 +9,13 @@ hostile or unsupported input raises :class:`ExtractionError` with a reason in Ch
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,34 +173,57 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     candidates.append("utf-8")
     for enc in candidates:
         try:
-            return data.decode(enc), enc
+            decoded = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is not None:
-        enc = _CHINESE_CODECS.get(best.encoding.lower(), best.encoding)
-        try:
-            text = data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            text = None
-        if text is not None and _plausible(text):
-            return text, enc
+        if _plausible(decoded):
+            return decoded, enc
+    # GB18030 first when it decodes strictly into common Chinese characters: detectors
+    # guess poorly on short texts (a few GB18030 characters look like Big5 or Shift_JIS).
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         text = None
+    if text is not None and _plausible(text) and _common_hanzi_share(text) >= 0.6:
+        return text, "gb18030"
+    from charset_normalizer import from_bytes
+
+    for match in from_bytes(data):
+        enc = _CHINESE_CODECS.get(match.encoding.lower(), match.encoding)
+        try:
+            guessed = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _plausible(guessed):
+            return guessed, enc
     if text is not None and _plausible(text):
         return text, "gb18030"
     raise ExtractionError("无法识别文本编码（不是 UTF-8、GB18030/GBK 或 UTF-16 文本）")
 
 
+def _common_hanzi_share(text: str) -> float:
+    """Share of the Chinese characters that are among the 3,755 most common (GB2312 level 1)."""
+    hanzi = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not hanzi:
+        return 0.0
+    common = 0
+    for c in hanzi:
+        with contextlib.suppress(UnicodeEncodeError):
+            common += 0xB0 <= c.encode("gb2312")[0] <= 0xD7
+    return common / len(hanzi)
+
+
 def _plausible(text: str) -> bool:
-    """Reject decodings full of control characters (binary data read as text)."""
+    """Reject decodings with control or private-use characters (binary, wrong codec)."""
     if not text:
         return False
-    bad = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f\v")
+    bad = sum(
+        1
+        for c in text
+        if (ord(c) < 32 and c not in "\t\n\r\f\v")
+        or "\ue000" <= c <= "\uf8ff"
+        or unicodedata.category(c) in ("Cn", "Cs", "Co")
+    )
     return bad / len(text) < 0.01
 
 
