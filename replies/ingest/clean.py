@@ -32,6 +32,7 @@ BARE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 DISCLOSURE_MARK = re.compile(r"^\s*[（(]\s*此\s*件[^）)]{1,12}[）)]\s*$")
 CLASS_MARK = re.compile(r"^\s*[【\[（(]?\s*[ABCＡＢＣ]\s*(?:类)?\s*[】\]）)]?\s*$")
 TITLE_END = re.compile(r"(答复|答复函|的函|复函|意见)\s*$")
+_TITLE_WORDS = re.compile(r"届.*会议|第\s*\S+\s*号提案")
 SECTION_START = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*、")
 ENUM_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*、|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]"
@@ -42,6 +43,7 @@ _TERMINAL = "。！？；：!?;:…"
 _CLOSERS = "”’）)》」』】\"'"
 _NO_START = "，。、；：？！”’）》」』】,.;:?!)"
 _NO_END = "“‘（《「『【("
+_NO_START_CHARS = "".join(_NO_START)
 
 
 @dataclass
@@ -153,7 +155,11 @@ def full_width(lines: list[Line]) -> float:
     are lines with Latin text (their widths are uncertain) when there are enough others.
     """
     texts = [line.text.strip() for line in lines]
-    body = [t for t in texts if width(t) >= 8 and not LABEL_START.match(t)]
+    body = [
+        t
+        for t in texts
+        if width(t) >= 8 and not LABEL_START.match(t) and not _TITLE_WORDS.search(t)
+    ]
     open_ended = [t for t in body if unicodedata.category(t[-1])[0] == "L"]
     cjk_only = [t for t in open_ended if not any(c.isascii() for c in t)]
     pool = cjk_only if len(cjk_only) >= 6 else open_ended
@@ -167,7 +173,7 @@ def full_width(lines: list[Line]) -> float:
         best = max(repeated)
         singles = [w for w in counts if w <= best + 3]
         hanging = [
-            width(t) - 1
+            width(t) - (len(t) - len(t.rstrip(_NO_START_CHARS)))
             for t in body
             if t[-1] in _NO_START and not any(c.isascii() for c in t) and width(t) <= best + 4
         ]
@@ -229,18 +235,22 @@ def unwrap(lines: list[Line], *, geometry: bool = False) -> list[Paragraph]:
 
 
 def token_width(text: str) -> float:
-    """Width of the first unbreakable piece of a line: a Latin/digit run, or one character,
-    with the punctuation that may not start a line attached (kinsoku)."""
+    """Width of the first unbreakable piece of a line: a Latin/digit run or one character,
+    with an opening bracket before it and the punctuation that may not start a line after
+    it attached (kinsoku)."""
     text = text.strip()
-    if not text:
-        return 0.0
-    m = re.match(r"[A-Za-z0-9][A-Za-z0-9.%]*", text)
-    k = m.end() if m else 1
-    if text[0] in _NO_END:
-        k = max(k, 2)
+    k = 0
+    while k < len(text) and text[k] in _NO_END:
+        k += 1
+    m = re.match(r"[A-Za-z0-9][A-Za-z0-9.%]*", text[k:])
+    k += m.end() if m else 1
     while k < len(text) and text[k] in _NO_START:
         k += 1
     return width(text[:k])
+
+
+def _is_latin(char: str) -> bool:
+    return bool(char) and char.isascii() and char.isalnum()
 
 
 def _fits(line: str, nxt: str, limit: float, extra: float = 0.0) -> bool:
@@ -277,7 +287,9 @@ def _breaks(a: Line, b: Line, c: Line | None, first: bool, layout: _Layout) -> b
             return True
         return not a.full
     full = layout.full
-    if _fits(a.text, bt, full - layout.lost_indent if first else full, layout.lead):
+    # A blank between a Latin/digit run and Chinese text at the line break took space too.
+    boundary = 0.5 if _is_latin(at[-1:]) != _is_latin(bt[:1]) else 0.0
+    if _fits(a.text, bt, full - layout.lost_indent if first else full, layout.lead + boundary):
         return True  # b's first piece would have fitted: a ended its paragraph
     heading = first and bool(SECTION_START.match(at)) and "。" not in at
     if not (a_ends or heading):

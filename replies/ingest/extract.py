@@ -285,8 +285,13 @@ _BLOCK_TAGS = {
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d])", re.I
 )
+# Markup that survived as text (double-escaped pages): whole script/style elements, and
+# tags carrying event handlers or javascript: URLs. A lone "<script>" mentioned in prose
+# is the document's own text and stays.
 _MARKUP = re.compile(
-    r"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|$)|<\s*/?\s*[A-Za-z!][^<>]*>", re.I | re.S
+    r"<\s*(script|style|iframe|object|embed|svg)\b[^>]*>.*?<\s*/\s*\1\s*>"
+    r"|<\s*/?\s*[A-Za-z][\w:-]*\b[^<>]*?(?:\son\w+\s*=|javascript:|data:text/html)[^<>]*>",
+    re.I | re.S,
 )
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -345,8 +350,8 @@ def _extract_html(data: bytes) -> Extracted:
     for line in lines:
         stripped = _strip_markup(line.text)
         if stripped != line.text:
-            if "网页正文中含有标记或脚本文本，已删除" not in warnings:
-                warnings.append("网页正文中含有标记或脚本文本，已删除")
+            if "网页正文中含有脚本或带事件属性的标记文本，已删除" not in warnings:
+                warnings.append("网页正文中含有脚本或带事件属性的标记文本，已删除")
             line.text = stripped
         if line.text.strip():
             cleaned.append(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import stat
 import zipfile
@@ -89,15 +90,26 @@ def test_html_never_carries_markup_or_script_into_a_field():
     assert data["department"] == expected["department"]
 
 
-def test_html_escaped_markup_in_the_text_is_removed_with_a_warning():
+def _with_paragraph(spec, index: int, text: str):
+    paragraphs = list(spec.paragraphs)
+    paragraphs[index] = text
+    return dataclasses.replace(spec, paragraphs=paragraphs)
+
+
+def test_html_escaped_script_blocks_are_removed_with_a_warning():
     spec, _ = CASES["district"]
-    injected = spec.paragraphs[1] + "<script>alert(1)</script><b onclick='x()'>"
-    variant = type(spec)(
-        **{**spec.__dict__, "paragraphs": [spec.paragraphs[0], injected, *spec.paragraphs[2:]]}
-    )
-    data = _fields(to_html(variant), "page.html")
-    assert "alert" not in _all_text(data) and "<" not in _all_text(data)
-    assert any("标记或脚本" in w for w in data["warnings"])
+    injected = spec.paragraphs[1] + "<script>alert(1)</script><img src=x onerror='x()'>"
+    data = _fields(to_html(_with_paragraph(spec, 1, injected)), "page.html")
+    assert "alert" not in _all_text(data) and "onerror" not in _all_text(data)
+    assert data["paragraphs"][1] == spec.paragraphs[1]
+    assert any("脚本" in w for w in data["warnings"])
+
+
+def test_html_prose_that_mentions_a_tag_is_kept():
+    spec, _ = CASES["district"]
+    prose = "留言栏曾被插入<script>标签，我们已对“<”“>”等字符统一转义。"
+    data = _fields(to_html(_with_paragraph(spec, 1, prose)), "page.html")
+    assert data["paragraphs"][1] == prose
 
 
 def test_docx_text_box_letter_is_read_once():
