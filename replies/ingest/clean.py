@@ -9,6 +9,7 @@ Cleaning never drops or duplicates a character of the text, except whole page-nu
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -55,14 +56,17 @@ class Paragraph:
     part: str = "body"
 
 
+@functools.lru_cache(maxsize=8192)
+def _cell(c: str) -> float:
+    if c.isspace():
+        return 0.0
+    return 0.5 if unicodedata.east_asian_width(c) in ("Na", "H", "N") else 1.0
+
+
+@functools.lru_cache(maxsize=4096)
 def width(text: str) -> float:
     """Printed width in character cells: CJK and full-width 1, ASCII/half-width ½."""
-    total = 0.0
-    for c in text:
-        if c.isspace():
-            continue
-        total += 0.5 if unicodedata.east_asian_width(c) in ("Na", "H", "N") else 1.0
-    return total
+    return sum(map(_cell, text))
 
 
 def is_cjk(c: str) -> bool:

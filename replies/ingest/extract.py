@@ -213,17 +213,18 @@ def _common_hanzi_share(text: str) -> float:
     return common / len(hanzi)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff\ud800-\udfff]")
+_COMMON = re.compile(r"[\s\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
+
+
 def _plausible(text: str) -> bool:
-    """Reject decodings with control or private-use characters (binary, wrong codec)."""
+    """Reject decodings with control, private-use or unassigned characters (binary data,
+    wrong codec)."""
     if not text:
         return False
-    bad = sum(
-        1
-        for c in text
-        if (ord(c) < 32 and c not in "\t\n\r\f\v")
-        or "\ue000" <= c <= "\uf8ff"
-        or unicodedata.category(c) in ("Cn", "Cs", "Co")
-    )
+    bad = len(_CONTROL.findall(text))
+    rare = _COMMON.sub("", text)
+    bad += sum(1 for c in rare if unicodedata.category(c) in ("Cn", "Cs", "Co"))
     return bad / len(text) < 0.01
 
 
@@ -245,8 +246,6 @@ def _limited(func: Any, data: bytes, timeout: float, what: str) -> Any:
 def extract_txt(data: bytes) -> Extracted:
     """A plain-text file in UTF-8, GB18030/GBK or UTF-16; blank lines become gaps."""
     text, encoding = decode_text(data)
-    if not _plausible(text):
-        raise ExtractionError("文件含有大量控制字符，不是文本文件")
     return Extracted("txt", text_lines(text), wrapped=None, encoding=encoding)
 
 
