@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpRequest
 
+from replies.admin_import import ImportDocumentMixin
 from replies.models import (
     Department,
     DepartmentAlias,
@@ -85,7 +86,7 @@ class ReplyVersionInline(admin.TabularInline):
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "session",

@@ -173,7 +173,7 @@ def ingest_paths(
 ) -> IngestSummary:
     """Parse every file under paths and (unless dry_run) save each in its own transaction."""
     if result_classes is None:
-        result_classes = _table_or_default()
+        result_classes = result_class_table()
     summary = IngestSummary()
     for path in files if files is not None else iter_files(paths):
         result = ingest_file(
@@ -220,7 +220,8 @@ def ingest_file(
     return FileResult(path, outcome.status, outcome.reason, reply=reply, reply_id=outcome.reply_id)
 
 
-def _table_or_default() -> dict[str, str]:
+def result_class_table() -> dict[str, str]:
+    """The label → class table from ResultLabel, or the usual labels without a database."""
     try:
         from replies.models import ResultLabel
 
