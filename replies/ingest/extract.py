@@ -341,7 +341,8 @@ def _extract_html(data: bytes) -> Extracted:
     if container is None:
         raise ExtractionError("网页中找不到正文内容")
     lines = _html_lines(container)
-    if title and not any(_flat(title) == _flat(line.text) for line in lines[:8]):
+    head = _flat("".join(line.text for line in lines[:8]))
+    if title and _flat(title) not in head:
         lines.insert(0, Line(title, align="center"))
     elif not title and (meta.get("ArticleTitle") or head_title):
         meta.setdefault("page_title", meta.get("ArticleTitle") or head_title)

@@ -57,7 +57,7 @@ def _spaced(label: str) -> str:
 
 _LABEL_ALTERNATIVES = "|".join(_spaced(name) for name in _LABEL_NAMES)
 LABEL = re.compile(
-    rf"(?:^|(?<=[\s，,；;。、]))(?P<label>{_LABEL_ALTERNATIVES})\s*(?:[：:]|\u3000+(?=\S))\s*"
+    rf"(?:^|(?<=[\s，,；;。、（(]))(?P<label>{_LABEL_ALTERNATIVES})\s*(?:[：:]|\u3000+(?=\S))\s*"
 )
 PHONE = re.compile(
     r"(?:[（(]0\d{2,3}[）)]\s*|0\d{2,3}\s*[-－—]\s*)?\d{7,8}(?:\s*(?:转|-)\s*\d{1,5})?|1[3-9]\d{9}"
@@ -282,7 +282,7 @@ def _read_labels(paragraphs: list[Paragraph], indices: list[int]) -> _Labels:
         matches = list(LABEL.finditer(text))
         for k, m in enumerate(matches):
             end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
-            value = text[m.end() : end].strip(" \t\u3000，,；;。")
+            value = text[m.end() : end].strip(" \t\u3000，,；;。").rstrip("（(").rstrip()
             values.setdefault(flat(m.group("label")), value)
     return _Labels(values)
 
@@ -453,9 +453,13 @@ def _split_conjoined(text: str) -> list[str]:
 
 
 _CO_SENTENCE = re.compile(
-    r"(?:^|[，,；;：:])(?:并)?(?:由)?([^，,。；;：:]{2,120}?)(?:共同)?(?:会办|协办)(?=[。，,；;]|$)"
+    r"(?:^|[，,；;：:])(?:并)?(?:由)?([^，,。；;：:]{2,120}?)(?:共同|参与|联合)?(?:会办|协办)"
+    r"(?=[。，,；;]|$)"
 )
 _CO_NAMED = re.compile(r"(?:会办|协办)单位(?:为|是|有)[：:]?([^。；;]{2,120})")
+_CO_NAMED_AFTER = re.compile(
+    r"(?:^|[，,；;：:])([^，,。；;：:]{2,120}?)(?:为|是|作为)(?:本提案的?|该提案的?)?(?:会办|协办)单位"
+)
 
 
 def _read_co_departments(
@@ -468,7 +472,7 @@ def _read_co_departments(
     else:
         for para in body:
             text = flat(para)
-            for m in _CO_NAMED.finditer(text):
+            for m in [*_CO_NAMED.finditer(text), *_CO_NAMED_AFTER.finditer(text)]:
                 units.extend(u for u in _split_units(m.group(1)) if ORG_WORD.search(u))
             for sentence in re.split(r"[。]", text):
                 for m in _CO_SENTENCE.finditer(sentence):

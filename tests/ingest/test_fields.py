@@ -237,3 +237,24 @@ def test_a_news_report_is_not_a_reply():
     ]
     with pytest.raises(NotAReply):
         parse([Paragraph(x) for x in news], CLASSES)
+
+
+def test_postcode_in_brackets_after_the_address():
+    tail = ("某局", "2024年1月2日", "通讯地址：某市某路1号（邮编：443000）")
+    reply = read(TITLE, "某某：", tail=tail)
+    assert (reply.address, reply.postcode) == ("某市某路1号", "443000")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "本提案由我局主办，市财政局、市税务局会办。",
+        "本提案由我局主办，市财政局和市税务局共同会办。",
+        "该提案由我局牵头办理，市财政局、市税务局参与会办。",
+        "市财政局、市税务局为本提案会办单位。",
+        "本提案的会办单位为市财政局、市税务局。",
+    ],
+)
+def test_co_department_sentence_forms(sentence):
+    body = [sentence + "经认真研究，现答复如下。", *BODY]
+    assert read(TITLE, "某某：", body=body).co_departments == ["市财政局", "市税务局"]
