@@ -9,7 +9,7 @@ import pytest
 
 from bench.documents import check_all, file_name
 from bench.specs import load_specs
-from tests.bench.extracted import missing_paragraphs, squeeze, text_of, without_page_numbers
+from tests.bench.extracted import flat_text, missing_paragraphs, text_of
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
 SPECS = load_specs(SAMPLES / "specs")
@@ -39,7 +39,7 @@ def test_rendered_document_carries_the_reply(spec):
     data = (SAMPLES / "docs" / file_name(spec)).read_bytes()
     text = text_of(data, spec["format"], spec.get("encoding"))
     assert missing_paragraphs(spec["paragraphs"], text, spec["format"]) == []
-    flat = squeeze(without_page_numbers(text))
+    flat = flat_text(text, spec["format"])
     for value in (spec["title"], spec["department"], f"（此件{spec['disclosure']}）"):
         assert value in flat
     for value in (spec["signer"], spec["contact_phone"], spec["postcode"], spec["result"]):
