@@ -130,7 +130,10 @@ def _title_split(title: str, hints: Mapping[str, Any], rng: random.Random) -> in
     after_meeting = title.find("会议") + 2
     if after_meeting > 8 and rng.random() < 0.6:
         return after_meeting
-    return rng.randint(int(len(title) * 0.4), int(len(title) * 0.7))
+    cut = rng.randint(int(len(title) * 0.4), int(len(title) * 0.7))
+    while cut > 0 and title[cut - 1].isascii() and title[cut].isascii():
+        cut -= 1  # never break a number or Latin word
+    return cut
 
 
 def _addressee(spec: Mapping[str, Any], hints: Mapping[str, Any]) -> str | None:
@@ -298,7 +301,11 @@ def render_clean(lay: Layout, hints: Mapping[str, Any], rng: random.Random) -> s
         lines.append(lay.corner)
     if lay.doc_number:
         lines.append(lay.doc_number)
-    lines += title_lines(lay) if two_line_title else [lay.title]
+    meeting = lay.title.find("会议") + 2
+    if two_line_title and meeting > 1:  # clean text breaks a title where a person would
+        lines += [lay.title[:meeting], lay.title[meeting:]]
+    else:
+        lines.append(lay.title)
     if lay.header:
         lines.append(gap.join(lay.header))
     lines += [x for x in (lay.co_line, lay.addressee) if x]
