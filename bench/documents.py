@@ -231,11 +231,18 @@ def stray_blanks(text: str, rng: random.Random, rate: float) -> str:
     return _ASCII_RUN.sub(blank, text)
 
 
-def _page_number(style: str, page: int, total: int) -> str:
+PAGE_NUMBER_STYLES = ("dash", "hyphen", "of", "page", "plain")
+
+
+def page_number(style: str, page: int, total: int | None = None) -> str:
+    """A page-number line: — 2 —, - 2 -, 第 2 页 共 3 页 (第2页 without a total), 第2页, 2."""
+    if style == "of" and total is None:
+        style = "page"
     return {
         "dash": f"— {page} —",
         "hyphen": f"- {page} -",
         "of": f"第 {page} 页 共 {total} 页",
+        "page": f"第{page}页",
         "plain": str(page),
     }[style]
 
@@ -281,7 +288,7 @@ def render_pdf_extract(lay: Layout, hints: Mapping[str, Any], rng: random.Random
         chunk = "".join(text + ("\n\n" if blank else "\n") for text, blank in page)
         chunk = " " + chunk
         if style:
-            chunk = chunk.rstrip("\n") + "\n\n" + _page_number(style, number, len(pages)) + "\n"
+            chunk = chunk.rstrip("\n") + "\n\n" + page_number(style, number, len(pages)) + "\n"
         elif number < len(pages):
             chunk = chunk.rstrip("\n") + "\n"
         out.append(chunk)
@@ -291,7 +298,7 @@ def render_pdf_extract(lay: Layout, hints: Mapping[str, Any], rng: random.Random
 
 def render_clean(lay: Layout, hints: Mapping[str, Any], rng: random.Random) -> str:
     """One paragraph per line, optional indents, optional blank lines, CRLF in some."""
-    indent = hints.get("indent", rng.choice(("　　", "　　", "    ", "")))
+    indent = hints.get("indent", rng.choice(("　　", "　　", "    ", ""))) or ""
     blank = hints.get("blank_lines", rng.random() < 0.4)
     newline = "\r\n" if hints.get("crlf", rng.random() < 0.2) else "\n"
     two_line_title = hints.get("title_lines", rng.choice((1, 1, 2))) == 2
@@ -478,7 +485,14 @@ def render_pdf(lay: Layout, hints: Mapping[str, Any], rng: random.Random, meta: 
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     _register_cid_font()
     size = 16
@@ -515,15 +529,15 @@ def render_pdf(lay: Layout, hints: Mapping[str, Any], rng: random.Random, meta: 
             story.append(para(extra, plain))
     for paragraph in lay.paragraphs:
         story.append(para(paragraph, heading if _HEADING.match(paragraph) else body))
-    story.append(Spacer(1, 20))
-    story += [para(lay.signature, right), para(lay.date, right)]
+    signed = [Spacer(1, 20), para(lay.signature, right), para(lay.date, right)]
+    story.append(KeepTogether(signed))  # the signing unit never leaves its date behind
     if lay.disclosure:
         story.append(para(lay.disclosure, body))
     story += [para("　　".join(fields), plain) for fields in lay.contacts]
     if lay.cc:
         story.append(para(lay.cc, plain))
 
-    page_style = hints.get("page_numbers", rng.choice((None, "dash", "dash", "of_page")))
+    page_style = hints.get("page_numbers", rng.choice((None, "dash", "dash", "page", "hyphen")))
     width, height = A4
 
     def first_page(canvas: Any, doc: Any) -> None:
@@ -535,7 +549,7 @@ def render_pdf(lay: Layout, hints: Mapping[str, Any], rng: random.Random, meta: 
     def later_pages(canvas: Any, doc: Any) -> None:
         if page_style:
             canvas.setFont(CID_FONT, 14)
-            label = f"— {doc.page} —" if page_style == "dash" else f"第{doc.page}页"
+            label = page_number(page_style, doc.page)
             canvas.drawCentredString(width / 2, 18 * mm, label)
 
     buffer = io.BytesIO()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.documents import check_all, file_name
+from bench.documents import check_all, file_name, render
 from bench.specs import load_specs
 from tests.bench.extracted import flat_text, missing_paragraphs, text_of
 
@@ -82,3 +82,19 @@ def test_rendered_document_carries_the_reply(spec):
     for value in (spec["signer"], spec["contact_phone"], spec["postcode"], spec["result"]):
         if value:
             assert value in flat
+
+
+@pytest.mark.parametrize("fmt", ["txt-pdf-extract", "txt-clean", "html"])
+def test_every_spec_renders_in_other_formats_too(fmt):
+    # hints written for one format must not break another (the benchmark renders them all)
+    for spec in SPECS:
+        for seed in (1, 2):
+            data = render(spec, fmt, encoding="utf-8", seed=seed)
+            assert missing_paragraphs(spec["paragraphs"], text_of(data, fmt), fmt) == []
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_some_specs_render_as_office_documents_too(fmt):
+    for spec in SPECS[::8]:
+        data = render(spec, fmt, seed=3)
+        assert missing_paragraphs(spec["paragraphs"], text_of(data, fmt), fmt) == []
