@@ -801,7 +801,11 @@ def file_name(spec: Mapping[str, Any], fmt: str | None = None) -> str:
 
 
 def render_samples(specs_dir: Path, out_dir: Path, manifest: Path | None) -> list[Path]:
-    """Render every spec into ``out_dir`` (replacing what was there) and write a manifest."""
+    """Render every spec into ``out_dir`` (replacing what was there) and write a manifest.
+
+    The manifest has the corpus scorer's shape (file, case_id, truth, format, encoding), so
+    ``score.py OUT --manifest fixtures/samples/manifest.json`` measures the parser on the samples.
+    """
     specs = load_specs(specs_dir)
     problems = {s.get("id", "?"): check_spec(s) for s in specs}
     bad = {k: v for k, v in problems.items() if v}
@@ -819,7 +823,8 @@ def render_samples(specs_dir: Path, out_dir: Path, manifest: Path | None) -> lis
         entries.append(
             {
                 "file": f"docs/{path.name}",
-                "id": spec["id"],
+                "case_id": spec["id"],
+                "truth": f"specs/{spec['id']}.json",
                 "format": spec["format"],
                 "encoding": spec.get("encoding"),
             }
