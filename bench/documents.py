@@ -130,7 +130,10 @@ def _title_split(title: str, hints: Mapping[str, Any], rng: random.Random) -> in
     after_meeting = title.find("会议") + 2
     if after_meeting > 8 and rng.random() < 0.6:
         return after_meeting
-    return rng.randint(int(len(title) * 0.4), int(len(title) * 0.7))
+    cut = rng.randint(int(len(title) * 0.4), int(len(title) * 0.7))
+    while cut > 0 and title[cut - 1].isascii() and title[cut].isascii():
+        cut -= 1  # never break a number or Latin word
+    return cut
 
 
 def _addressee(spec: Mapping[str, Any], hints: Mapping[str, Any]) -> str | None:
@@ -228,11 +231,18 @@ def stray_blanks(text: str, rng: random.Random, rate: float) -> str:
     return _ASCII_RUN.sub(blank, text)
 
 
-def _page_number(style: str, page: int, total: int) -> str:
+PAGE_NUMBER_STYLES = ("dash", "hyphen", "of", "page", "plain")
+
+
+def page_number(style: str, page: int, total: int | None = None) -> str:
+    """A page-number line: — 2 —, - 2 -, 第 2 页 共 3 页 (第2页 without a total), 第2页, 2."""
+    if style == "of" and total is None:
+        style = "page"
     return {
         "dash": f"— {page} —",
         "hyphen": f"- {page} -",
         "of": f"第 {page} 页 共 {total} 页",
+        "page": f"第{page}页",
         "plain": str(page),
     }[style]
 
@@ -278,7 +288,7 @@ def render_pdf_extract(lay: Layout, hints: Mapping[str, Any], rng: random.Random
         chunk = "".join(text + ("\n\n" if blank else "\n") for text, blank in page)
         chunk = " " + chunk
         if style:
-            chunk = chunk.rstrip("\n") + "\n\n" + _page_number(style, number, len(pages)) + "\n"
+            chunk = chunk.rstrip("\n") + "\n\n" + page_number(style, number, len(pages)) + "\n"
         elif number < len(pages):
             chunk = chunk.rstrip("\n") + "\n"
         out.append(chunk)
@@ -288,7 +298,7 @@ def render_pdf_extract(lay: Layout, hints: Mapping[str, Any], rng: random.Random
 
 def render_clean(lay: Layout, hints: Mapping[str, Any], rng: random.Random) -> str:
     """One paragraph per line, optional indents, optional blank lines, CRLF in some."""
-    indent = hints.get("indent", rng.choice(("　　", "　　", "    ", "")))
+    indent = hints.get("indent", rng.choice(("　　", "　　", "    ", ""))) or ""
     blank = hints.get("blank_lines", rng.random() < 0.4)
     newline = "\r\n" if hints.get("crlf", rng.random() < 0.2) else "\n"
     two_line_title = hints.get("title_lines", rng.choice((1, 1, 2))) == 2
@@ -298,7 +308,11 @@ def render_clean(lay: Layout, hints: Mapping[str, Any], rng: random.Random) -> s
         lines.append(lay.corner)
     if lay.doc_number:
         lines.append(lay.doc_number)
-    lines += title_lines(lay) if two_line_title else [lay.title]
+    meeting = lay.title.find("会议") + 2
+    if two_line_title and meeting > 1:  # clean text breaks a title where a person would
+        lines += [lay.title[:meeting], lay.title[meeting:]]
+    else:
+        lines.append(lay.title)
     if lay.header:
         lines.append(gap.join(lay.header))
     lines += [x for x in (lay.co_line, lay.addressee) if x]
@@ -471,7 +485,14 @@ def render_pdf(lay: Layout, hints: Mapping[str, Any], rng: random.Random, meta: 
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     _register_cid_font()
     size = 16
@@ -508,15 +529,15 @@ def render_pdf(lay: Layout, hints: Mapping[str, Any], rng: random.Random, meta: 
             story.append(para(extra, plain))
     for paragraph in lay.paragraphs:
         story.append(para(paragraph, heading if _HEADING.match(paragraph) else body))
-    story.append(Spacer(1, 20))
-    story += [para(lay.signature, right), para(lay.date, right)]
+    signed = [Spacer(1, 20), para(lay.signature, right), para(lay.date, right)]
+    story.append(KeepTogether(signed))  # the signing unit never leaves its date behind
     if lay.disclosure:
         story.append(para(lay.disclosure, body))
     story += [para("　　".join(fields), plain) for fields in lay.contacts]
     if lay.cc:
         story.append(para(lay.cc, plain))
 
-    page_style = hints.get("page_numbers", rng.choice((None, "dash", "dash", "of_page")))
+    page_style = hints.get("page_numbers", rng.choice((None, "dash", "dash", "page", "hyphen")))
     width, height = A4
 
     def first_page(canvas: Any, doc: Any) -> None:
@@ -528,7 +549,7 @@ def render_pdf(lay: Layout, hints: Mapping[str, Any], rng: random.Random, meta: 
     def later_pages(canvas: Any, doc: Any) -> None:
         if page_style:
             canvas.setFont(CID_FONT, 14)
-            label = f"— {doc.page} —" if page_style == "dash" else f"第{doc.page}页"
+            label = page_number(page_style, doc.page)
             canvas.drawCentredString(width / 2, 18 * mm, label)
 
     buffer = io.BytesIO()
@@ -780,7 +801,11 @@ def file_name(spec: Mapping[str, Any], fmt: str | None = None) -> str:
 
 
 def render_samples(specs_dir: Path, out_dir: Path, manifest: Path | None) -> list[Path]:
-    """Render every spec into ``out_dir`` (replacing what was there) and write a manifest."""
+    """Render every spec into ``out_dir`` (replacing what was there) and write a manifest.
+
+    The manifest has the corpus scorer's shape (file, case_id, truth, format, encoding), so
+    ``score.py OUT --manifest fixtures/samples/manifest.json`` measures the parser on the samples.
+    """
     specs = load_specs(specs_dir)
     problems = {s.get("id", "?"): check_spec(s) for s in specs}
     bad = {k: v for k, v in problems.items() if v}
@@ -798,7 +823,8 @@ def render_samples(specs_dir: Path, out_dir: Path, manifest: Path | None) -> lis
         entries.append(
             {
                 "file": f"docs/{path.name}",
-                "id": spec["id"],
+                "case_id": spec["id"],
+                "truth": f"specs/{spec['id']}.json",
                 "format": spec["format"],
                 "encoding": spec.get("encoding"),
             }

@@ -45,14 +45,16 @@ def text_of(data: bytes, fmt: str, encoding: str | None = None) -> str:
     raise ValueError(fmt)
 
 
-def missing_paragraphs(paragraphs: list[str], text: str, fmt: str) -> list[str]:
-    """Paragraphs whose characters do not appear, contiguous and in order, in the text.
-
-    Page-number lines are dropped first for the paged formats (PDF and its extracted text).
-    """
+def flat_text(text: str, fmt: str) -> str:
+    """Text without whitespace and, for the paged formats, without page-number lines."""
     if fmt in ("pdf", "txt-pdf-extract"):
         text = without_page_numbers(text)
-    flat = squeeze(text)
+    return squeeze(text)
+
+
+def missing_paragraphs(paragraphs: list[str], text: str, fmt: str) -> list[str]:
+    """Paragraphs whose characters do not appear, contiguous and in order, in the text."""
+    flat = flat_text(text, fmt)
     missing, position = [], 0
     for paragraph in paragraphs:
         found = flat.find(squeeze(paragraph), position)

@@ -18,7 +18,7 @@ from bench.documents import (
     wrap,
 )
 from bench.specs import FORMATS, derive_sections
-from tests.bench.extracted import missing_paragraphs, squeeze, text_of, without_page_numbers
+from tests.bench.extracted import flat_text, missing_paragraphs, squeeze, text_of
 
 PARAGRAPHS = [
     "王某某委员提出的《关于加强政务网站安全防护的建议》收悉，现将办理情况答复如下：",
@@ -75,7 +75,7 @@ def test_every_rendering_keeps_every_paragraph_in_order(fmt, encoding):
         data = render(SPEC, fmt, encoding=encoding, seed=seed)
         text = text_of(data, fmt, encoding)
         assert missing_paragraphs(PARAGRAPHS, text, fmt) == []
-        flat = squeeze(without_page_numbers(text))
+        flat = flat_text(text, fmt)
         for printed in (
             "测试市政协",
             "第018号提案",
