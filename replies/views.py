@@ -1,27 +1,123 @@
-"""Public pages. Only Reply.objects.public() is ever shown."""
+"""Public pages, thin: request → filters/search → template. Only public replies are shown."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from urllib.parse import unquote
+
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from replies.models import Reply
+from replies import browse
+from replies.models import Department, Reply, Sector, Session
 
-PAGE_SIZE = 20
+
+def _public_replies():
+    return Reply.objects.public().select_related("session", "department", "sector")
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    replies = Reply.objects.public().select_related("session", "department")
-    page = Paginator(replies, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "replies/home.html", {"page": page, "total": page.paginator.count})
+    listing = browse.build_listing(request.GET, path=request.path)
+    return render(request, "replies/home.html", {"listing": listing})
 
 
-def reply_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = get_object_or_404(
-        Reply.objects.public().select_related("session", "department", "sector"), pk=pk
+def _entity_page(
+    request: HttpRequest, template: str, fixed: dict[str, str], scope: Q, **context
+) -> HttpResponse:
+    public = Reply.objects.public()
+    total, shares = browse.class_shares(public.filter(scope))
+    if not total:
+        raise Http404("没有公开的答复")
+    listing = browse.build_listing(request.GET, path=request.path, fixed=fixed)
+    return render(
+        request, template, {"listing": listing, "total": total, "shares": shares, **context}
     )
-    return render(request, "replies/detail.html", {"reply": reply})
+
+
+def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    department = get_object_or_404(Department.objects.prefetch_related("aliases"), slug=slug)
+    co = Reply.co_departments.through.objects.filter(department=department).values("reply_id")
+    return _entity_page(
+        request,
+        "replies/department.html",
+        {"department": slug},
+        Q(department=department) | Q(pk__in=co),
+        department=department,
+    )
+
+
+def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    sector = get_object_or_404(Sector, slug=slug)
+    return _entity_page(
+        request, "replies/sector.html", {"sector": slug}, Q(sector=sector), sector=sector
+    )
+
+
+def session_detail(request: HttpRequest, council: str, term: int, number: int) -> HttpResponse:
+    session = Session.objects.filter(council_slug=council, term=term, number=number).first()
+    if session is None:
+        raise Http404("没有这次会议")
+    return _entity_page(
+        request,
+        "replies/session.html",
+        {"session": str(session.pk)},
+        Q(session=session),
+        session=session,
+    )
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    """Sessions, departments and sectors that have public replies, with their counts."""
+    return render(request, "replies/directory.html", browse.directory())
+
+
+def reply_by_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """The id address: redirects to the readable permalink, keeping the query string."""
+    reply = get_object_or_404(_public_replies(), pk=pk)
+    target = browse.permalink(reply)
+    if unquote(target) != request.path:
+        return _redirect_keeping_query(request, target)
+    return _render_reply(request, reply)
+
+
+def reply_detail(
+    request: HttpRequest,
+    council: str,
+    term: int,
+    session: int,
+    number: str,
+    department: str,
+    kind: str = "答复",
+) -> HttpResponse:
+    reply = (
+        _public_replies()
+        .filter(
+            session__council_slug=council,
+            session__term=term,
+            session__number=session,
+            number=number,
+            department__slug=department,
+            doc_kind=kind,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if reply is None:
+        raise Http404("没有这件答复")
+    target = browse.permalink(reply)
+    if unquote(target) != request.path:
+        return _redirect_keeping_query(request, target)
+    return _render_reply(request, reply)
+
+
+def _redirect_keeping_query(request: HttpRequest, target: str) -> HttpResponse:
+    query = request.GET.urlencode()
+    return redirect(target + ("?" + query if query else ""))
+
+
+def _render_reply(request: HttpRequest, reply: Reply) -> HttpResponse:
+    context = browse.reply_page(reply, request.GET.get("q", ""))
+    return render(request, "replies/detail.html", context)
 
 
 def reply_source(request: HttpRequest, pk: int) -> FileResponse:

@@ -1,0 +1,472 @@
+"""Browse pages as plain data: the search listing (facets, chips, pages) and the reply page.
+
+Views stay thin: they hand the GET parameters (and a fixed scope for department, sector and
+session pages) to :func:`build_listing`, and a reply to :func:`reply_page`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.encoding import iri_to_uri
+from django.utils.safestring import SafeString
+
+from replies import search_hook
+from replies.filters import (
+    FACETS,
+    RANGE_FILTERS,
+    Facet,
+    ReplyFilter,
+    facet_counts,
+    label_for,
+)
+from replies.models import DocKind, Reply, ResultClass, Session, chinese_number
+
+PAGE_SIZE = 20
+#: Facet options shown before the rest fold into "更多".
+FACET_VISIBLE = 8
+SORTS = {"relevance": "相关度", "newest": "最新", "oldest": "最早", "number": "提案号"}
+STATE_KEYS = ("q", *FACETS, *RANGE_FILTERS, "sort")
+KIND_SUFFIXES = {DocKind.LETTER.value, DocKind.CO_OPINION.value}
+
+
+def permalink(reply: Reply) -> str:
+    """The reply's readable, stable address; ``/replies/<id>/`` when a part is missing."""
+    session, department = reply.session, reply.department
+    if session is None or department is None or not reply.number or "/" in reply.number:
+        return reverse("replies:detail", kwargs={"pk": reply.pk})
+    kwargs: dict[str, Any] = {
+        "council": session.council_slug,
+        "term": session.term,
+        "session": session.number,
+        "number": reply.number,
+        "department": department.slug,
+    }
+    if reply.doc_kind in KIND_SUFFIXES:
+        return reverse("replies:permalink_kind", kwargs={**kwargs, "kind": reply.doc_kind})
+    return reverse("replies:permalink", kwargs=kwargs)
+
+
+def session_url(session: Any) -> str:
+    return reverse(
+        "replies:session",
+        kwargs={"council": session.council_slug, "term": session.term, "number": session.number},
+    )
+
+
+def with_links(replies: list[Reply], q: str = "") -> list[Reply]:
+    """Give each reply a ``link`` attribute (its permalink, carrying the query if any)."""
+    suffix = "?" + urlencode({"q": q}) if q else ""
+    for reply in replies:
+        reply.link = permalink(reply) + suffix
+    return replies
+
+
+# ---------------------------------------------------------------- listing
+
+
+@dataclass
+class Chip:
+    name: str
+    label: str
+    value: str
+    url: str
+
+
+@dataclass
+class Suggestion:
+    chip: Chip
+    count: int
+
+
+@dataclass
+class SortOption:
+    key: str
+    label: str
+    url: str
+    current: bool
+
+
+@dataclass
+class Listing:
+    q: str
+    sort: str
+    sorts: list[SortOption]
+    page: Page
+    page_links: list[tuple[int | None, str]]
+    facets: list[Facet]
+    chips: list[Chip]
+    clear_url: str
+    notices: list[str]
+    suggestions: list[Suggestion] = field(default_factory=list)
+    state: dict[str, str] = field(default_factory=dict)
+    path: str = "/"
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+    def _hidden(self, *skip: str) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.state.items() if k not in skip and k != "page"]
+
+    @property
+    def hidden_for_search(self) -> list[tuple[str, str]]:
+        """State the search form carries along (everything but the query)."""
+        return self._hidden("q")
+
+    @property
+    def hidden_for_ranges(self) -> list[tuple[str, str]]:
+        """State the date/number form carries along."""
+        return self._hidden("date_from", "date_to", "number")
+
+    @property
+    def previous_url(self) -> str:
+        page = self.page
+        number = page.previous_page_number()
+        return _url(self.path, self.state, page=str(number) if number > 1 else None)
+
+    @property
+    def next_url(self) -> str:
+        return _url(self.path, self.state, page=str(self.page.next_page_number()))
+
+
+def _state(params: QueryDict) -> dict[str, str]:
+    state = {}
+    for key in (*STATE_KEYS, "page"):
+        value = " ".join(params.get(key, "").split()) if key == "q" else params.get(key, "")
+        if value.strip():
+            state[key] = value.strip() if key != "q" else value
+    return state
+
+
+def _url(path: str, state: dict[str, str], **changes: str | None) -> str:
+    """The listing URL for ``state`` with ``changes`` (None removes); any change resets the page."""
+    new = {k: v for k, v in state.items() if k != "page" or "page" in changes}
+    for key, value in changes.items():
+        if value is None:
+            new.pop(key, None)
+        else:
+            new[key] = value
+    return path + "?" + urlencode(new) if new else path
+
+
+def _page_links(path: str, page: Page, state: dict[str, str]) -> list[tuple[int | None, str]]:
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [
+        (n, _url(path, state, page=str(n))) if isinstance(n, int) else (None, "") for n in numbers
+    ]
+
+
+def build_listing(
+    params: QueryDict,
+    *,
+    path: str = "/",
+    fixed: dict[str, str] | None = None,
+    base: QuerySet | None = None,
+) -> Listing:
+    """Everything the listing template shows, from the GET parameters.
+
+    ``fixed`` pins filters (e.g. ``{"department": slug}`` on a department page); they are
+    neither shown as facets nor as removable chips.
+    """
+    fixed = fixed or {}
+    path = iri_to_uri(path)
+    state = {k: v for k, v in _state(params).items() if k not in fixed}
+    public = base if base is not None else Reply.objects.public()
+    filterset = ReplyFilter({**state, **fixed}, queryset=public)
+    notices = []
+    filterset.active()
+    if any(k in filterset.form.errors for k in state):
+        notices.append("部分筛选条件无效，已忽略。")
+
+    q = state.get("q", "")
+    sort = state.get("sort", "")
+    if sort not in SORTS or (sort == "relevance" and not q):
+        sort = "relevance" if q else "newest"
+    outcome = search_hook.search(filterset.filter_except(public), q, sort)
+    if outcome.notice:
+        notices.append(outcome.notice)
+
+    results = outcome.queryset.select_related("session", "department")
+    if not q:
+        results = results.defer("body")
+    page = Paginator(results, PAGE_SIZE).get_page(state.get("page"))
+    replies = with_links(list(page.object_list), q)
+    for reply in replies:
+        reply.title_html, _ = search_hook.mark(reply.proposal_title or reply.title, outcome.terms)
+        reply.snippets = search_hook.snippets(reply.body, outcome.terms) if q else []
+    page.object_list = replies
+
+    facets = facet_counts(
+        filterset,
+        public,
+        narrow=lambda qs: search_hook.narrow(qs, q),
+        names=tuple(name for name in FACETS if name not in fixed),
+    )
+    for facet in facets:
+        for option in facet.options:
+            option.url = _url(
+                path, state, **{facet.name: None if option.selected else option.value}
+            )
+        facet.options.sort(key=lambda o: not o.selected)
+
+    chips = _chips(path, filterset, state, facets, fixed)
+    listing = Listing(
+        q=q,
+        sort=sort,
+        sorts=[
+            SortOption(key, label, _url(path, state, sort=key), key == sort)
+            for key, label in SORTS.items()
+            if key != "relevance" or q
+        ],
+        page=page,
+        page_links=_page_links(path, page, state),
+        facets=facets,
+        chips=chips,
+        clear_url=path,
+        notices=notices,
+        state=state,
+        path=path,
+    )
+    if page.paginator.count == 0:
+        listing.suggestions = _suggestions(filterset, public, q, chips)
+    return listing
+
+
+def _chips(
+    path: str,
+    filterset: ReplyFilter,
+    state: dict[str, str],
+    facets: list[Facet],
+    fixed: dict[str, str],
+) -> list[Chip]:
+    """The removable chips of the active query and filters (not the fixed ones)."""
+    labels = {f.name: (f.label, f.selected.label) for f in facets if f.selected}
+    chips = []
+    if state.get("q"):
+        chips.append(Chip("q", "关键词", state["q"], _url(path, state, q=None)))
+    active = filterset.active()
+    for name in (*FACETS, *RANGE_FILTERS):
+        if name in fixed or name not in active:
+            continue
+        label, value = labels.get(
+            name, (str(filterset.filters[name].label), label_for(name, active[name]))
+        )
+        chips.append(Chip(name, label, value, _url(path, state, **{name: None})))
+    return chips
+
+
+def _suggestions(
+    filterset: ReplyFilter, public: QuerySet, q: str, chips: list[Chip]
+) -> list[Suggestion]:
+    """For an empty result: how many replies dropping each one condition would give."""
+    suggestions = []
+    for chip in chips:
+        if chip.name == "q":
+            found = filterset.filter_except(public)
+        else:
+            found = search_hook.narrow(filterset.filter_except(public, skip=chip.name), q)
+        suggestions.append(Suggestion(chip, found.count()))
+    return suggestions
+
+
+# ---------------------------------------------------------------- entity pages
+
+
+@dataclass
+class ClassShare:
+    key: str
+    label: str
+    count: int
+    percent: int
+
+
+def class_shares(queryset: QuerySet) -> tuple[int, list[ClassShare]]:
+    """The total and the share of each result class (plus unclassified) in one query."""
+    counts = dict(
+        queryset.order_by()
+        .values_list("result_class")
+        .annotate(n=Count("pk"))
+        .values_list("result_class", "n")
+    )
+    total = sum(counts.values())
+    rows = [(value, label) for value, label in ResultClass.choices] + [("", "未分类")]
+    shares = [
+        ClassShare(value.lower() or "none", label, counts.get(value, 0), 0)
+        for value, label in rows
+        if counts.get(value, 0) or value
+    ]
+    for share in shares:
+        share.percent = round(100 * share.count / total) if total else 0
+    return total, shares
+
+
+def directory() -> dict[str, Any]:
+    """Sessions, departments and sectors with public replies, with their counts."""
+    public = Reply.objects.public()
+    facets = {
+        f.name: f
+        for f in facet_counts(
+            ReplyFilter({}, queryset=public), public, names=("session", "department", "sector")
+        )
+    }
+    counts = {int(o.value): o.count for o in facets["session"].options}
+    sessions = list(Session.objects.filter(pk__in=counts))
+    for session in sessions:
+        session.count, session.url = counts[session.pk], session_url(session)
+    sessions.sort(key=lambda s: (s.council, -s.term, -s.number))
+    for name in ("department", "sector"):
+        for option in facets[name].options:
+            option.url = reverse(f"replies:{name}", kwargs={"slug": option.value})
+    return {
+        "sessions": sessions,
+        "departments": facets["department"].options,
+        "sectors": facets["sector"].options,
+    }
+
+
+# ---------------------------------------------------------------- reply page
+
+_NUMERAL_PREFIX = re.compile(r"^[一二三四五六七八九十百]+\s*[、.．]\s*")
+
+
+@dataclass
+class Block:
+    """One piece of the reply body: a section heading or a paragraph."""
+
+    kind: str
+    html: SafeString
+    anchor: str = ""
+    #: Plain text of a heading, for links that point at it.
+    text: str = ""
+
+
+@dataclass
+class TocEntry:
+    anchor: str
+    number: int
+    heading: str
+
+    @property
+    def label(self) -> str:
+        return f"{chinese_number(self.number)}、{self.heading}"
+
+
+def _heading_split(line: str, heading: str) -> tuple[str, str] | None:
+    """If ``line`` opens with the section heading, split it into (heading part, rest)."""
+    compact = "".join(heading.split())
+    if not compact:
+        return None
+    prefix = _NUMERAL_PREFIX.match(line)
+    start = prefix.end() if prefix else 0
+    rest = line[start:]
+    consumed, i = 0, 0
+    while i < len(rest) and consumed < len(compact):
+        if rest[i].isspace():
+            i += 1
+            continue
+        if rest[i] != compact[consumed]:
+            return None
+        consumed, i = consumed + 1, i + 1
+    if consumed < len(compact):
+        return None
+    return line[: start + i], line[start + i :].lstrip("。：:，, ")
+
+
+def body_blocks(
+    body: str, sections: list[Any], terms: list[str]
+) -> tuple[list[Block], list[TocEntry], int]:
+    """Split the body into paragraphs and section headings; mark query hits.
+
+    Returns the blocks, a table of contents of the headings found, and the number of hits.
+    """
+    blocks: list[Block] = []
+    toc: list[TocEntry] = []
+    pending = list(sections)
+    hits = 0
+    for raw in body.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        split = _heading_split(line, pending[0].heading) if pending else None
+        if split:
+            section = pending.pop(0)
+            anchor = f"section-{section.number}"
+            html, n = search_hook.mark(split[0], terms)
+            blocks.append(Block("heading", html, anchor, split[0]))
+            toc.append(TocEntry(anchor, section.number, section.heading))
+            hits += n
+            line = split[1]
+            if not line:
+                continue
+        html, n = search_hook.mark(line, terms)
+        blocks.append(Block("paragraph", html))
+        hits += n
+    _anchor_first_hit(blocks)
+    return blocks, toc, hits
+
+
+def _anchor_first_hit(blocks: list[Block]) -> None:
+    for block in blocks:
+        if "<mark>" in block.html:
+            block.html = SafeString(block.html.replace("<mark>", '<mark id="first-hit">', 1))
+            return
+
+
+def first_hit_section(blocks: list[Block]) -> Block | None:
+    """The heading of the section holding the first hit (None before any heading)."""
+    heading = None
+    for block in blocks:
+        if block.kind == "heading":
+            heading = block
+        if 'id="first-hit"' in block.html:
+            return heading
+    return None
+
+
+def reply_page(reply: Reply, q: str = "") -> dict[str, Any]:
+    """Context for the reply page: body blocks, TOC, hits, sibling and related replies."""
+    terms = search_hook.parse(q).terms if q else []
+    session = reply.session
+    link = permalink(reply)
+    sections = list(reply.sections.all())
+    blocks, toc, hits = body_blocks(reply.body, sections, terms)
+    public = Reply.objects.public().select_related("session", "department").defer("body")
+    siblings = []
+    if reply.session_id and reply.number:
+        siblings = with_links(
+            list(
+                public.filter(session_id=reply.session_id, number=reply.number)
+                .exclude(pk=reply.pk)
+                .order_by("doc_kind", "department__name")
+            )
+        )
+    related = search_hook.related(
+        public.exclude(pk=reply.pk).exclude(
+            Q(session_id=reply.session_id, number=reply.number) if reply.session_id else Q(pk=None)
+        ),
+        reply,
+    )
+    return {
+        "reply": reply,
+        "permalink": link,
+        "permalink_display": unquote(link),
+        "session_url": session_url(session) if session else "",
+        "term_label": f"第{chinese_number(session.term)}届" if session else "",
+        "session_label": f"第{chinese_number(session.number)}次会议" if session else "",
+        "co_departments": list(reply.co_departments.all()),
+        "blocks": blocks,
+        "toc": toc,
+        "q": q,
+        "hits": hits,
+        "first_hit_section": first_hit_section(blocks),
+        "siblings": siblings,
+        "related": with_links(list(related)),
+    }

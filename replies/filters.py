@@ -1,0 +1,247 @@
+"""The browse filters (django-filter) and their facet counts.
+
+One ``ReplyFilter`` serves the search page, the department/sector/session pages and the API.
+Facet counts are disjunctive: each facet's options are counted with every *other* active
+filter applied, so an option's count is exactly what choosing it would give. Each facet costs
+one GROUP BY query (the department facet two: lead and co-handling), whatever the data size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from django.db.models import Count, F, Q, QuerySet
+
+from replies.models import Department, DocKind, Reply, ResultClass, Sector, Session
+
+#: GET parameter names of the facet filters, in display order.
+FACETS = ("council", "session", "year", "department", "sector", "result", "kind")
+#: The other filters (form inputs, no counts).
+RANGE_FILTERS = ("date_from", "date_to", "number")
+
+_NUMBER = re.compile(r"^\s*第?\s*0*(\d{1,9})\s*号?\s*$")
+
+
+def parse_number(text: str) -> int | None:
+    """A proposal number as typed (005, 第5号, 第 005 号) as an int, or None."""
+    match = _NUMBER.match(text or "")
+    return int(match.group(1)) if match else None
+
+
+class ReplyFilter(django_filters.FilterSet):
+    """Structured filters over replies; always give it a ``Reply.objects.public()`` queryset."""
+
+    council = django_filters.CharFilter(field_name="session__council_slug", label="政协")
+    session = django_filters.ModelChoiceFilter(queryset=Session.objects.all(), label="会议")
+    year = django_filters.NumberFilter(field_name="session__year", label="年份")
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(),
+        to_field_name="slug",
+        method="filter_department",
+        label="承办或会办单位",
+    )
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(), to_field_name="slug", label="界别"
+    )
+    result = django_filters.ChoiceFilter(
+        field_name="result_class", choices=ResultClass.choices, label="办理结果"
+    )
+    kind = django_filters.ChoiceFilter(field_name="doc_kind", choices=DocKind.choices, label="文种")
+    date_from = django_filters.DateFilter(
+        field_name="reply_date", lookup_expr="gte", label="答复日期起"
+    )
+    date_to = django_filters.DateFilter(
+        field_name="reply_date", lookup_expr="lte", label="答复日期止"
+    )
+    number = django_filters.CharFilter(method="filter_number", label="提案号")
+
+    class Meta:
+        model = Reply
+        fields: list[str] = []
+
+    def filter_department(self, queryset: QuerySet, name: str, value: Department) -> QuerySet:
+        """Replies the department leads or co-handles."""
+        co = Reply.co_departments.through.objects.filter(department=value).values("reply_id")
+        return queryset.filter(Q(department=value) | Q(pk__in=co))
+
+    def filter_number(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        number = parse_number(value)
+        if number is not None:
+            return queryset.filter(number_int=number)
+        return queryset.filter(number=value.strip())
+
+    def active(self) -> dict[str, Any]:
+        """The valid, non-empty filter values (invalid ones are ignored)."""
+        self.form.is_valid()
+        data = getattr(self.form, "cleaned_data", {})
+        return {name: value for name, value in data.items() if value not in (None, "")}
+
+    def filter_except(self, queryset: QuerySet, skip: str | None = None) -> QuerySet:
+        """Apply every active filter but ``skip`` (the facet being counted)."""
+        for name, value in self.active().items():
+            if name != skip:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    url: str = ""
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def selected(self) -> FacetOption | None:
+        return next((o for o in self.options if o.selected), None)
+
+
+def _grouped(queryset: QuerySet, *fields: str) -> list[dict[str, Any]]:
+    return list(queryset.order_by().values(*fields).annotate(n=Count("pk")).filter(n__gt=0))
+
+
+def _council_options(qs: QuerySet) -> list[FacetOption]:
+    rows = _grouped(qs.filter(session__isnull=False), "session__council_slug", "session__council")
+    rows.sort(key=lambda r: (-r["n"], r["session__council"]))
+    return [FacetOption(r["session__council_slug"], r["session__council"], r["n"]) for r in rows]
+
+
+def _session_options(qs: QuerySet) -> list[FacetOption]:
+    rows = _grouped(
+        qs.filter(session__isnull=False),
+        "session",
+        "session__council",
+        "session__term",
+        "session__number",
+    )
+    rows.sort(key=lambda r: (r["session__council"], -r["session__term"], -r["session__number"]))
+    return [
+        FacetOption(
+            str(r["session"]),
+            str(
+                Session(
+                    council=r["session__council"],
+                    term=r["session__term"],
+                    number=r["session__number"],
+                )
+            ),
+            r["n"],
+        )
+        for r in rows
+    ]
+
+
+def _year_options(qs: QuerySet) -> list[FacetOption]:
+    rows = _grouped(qs.filter(session__year__isnull=False), "session__year")
+    rows.sort(key=lambda r: -r["session__year"])
+    return [FacetOption(str(r["session__year"]), f"{r['session__year']}年", r["n"]) for r in rows]
+
+
+def _department_options(qs: QuerySet) -> list[FacetOption]:
+    counts: dict[str, list[Any]] = {}
+    lead = _grouped(qs.filter(department__isnull=False), "department__slug", "department__name")
+    co = (
+        Reply.co_departments.through.objects.filter(reply__in=qs.order_by().values("pk"))
+        .exclude(department_id=F("reply__department_id"))
+        .order_by()
+        .values("department__slug", "department__name")
+        .annotate(n=Count("reply_id"))
+    )
+    for row in [*lead, *co]:
+        entry = counts.setdefault(row["department__slug"], [row["department__name"], 0])
+        entry[1] += row["n"]
+    options = [FacetOption(slug, name, n) for slug, (name, n) in counts.items()]
+    options.sort(key=lambda o: (-o.count, o.label))
+    return options
+
+
+def _sector_options(qs: QuerySet) -> list[FacetOption]:
+    rows = _grouped(qs.filter(sector__isnull=False), "sector__slug", "sector__name")
+    rows.sort(key=lambda r: (-r["n"], r["sector__name"]))
+    return [FacetOption(r["sector__slug"], r["sector__name"], r["n"]) for r in rows]
+
+
+def _choice_options(qs: QuerySet, field_name: str, choices: Any) -> list[FacetOption]:
+    counts = {r[field_name]: r["n"] for r in _grouped(qs, field_name)}
+    return [
+        FacetOption(value, label, counts[value]) for value, label in choices if counts.get(value)
+    ]
+
+
+_OPTIONS: dict[str, Callable[[QuerySet], list[FacetOption]]] = {
+    "council": _council_options,
+    "session": _session_options,
+    "year": _year_options,
+    "department": _department_options,
+    "sector": _sector_options,
+    "result": lambda qs: _choice_options(qs, "result_class", ResultClass.choices),
+    "kind": lambda qs: _choice_options(qs, "doc_kind", DocKind.choices),
+}
+
+
+def selected_value(name: str, value: Any) -> str:
+    """The GET-parameter form of a cleaned filter value."""
+    if isinstance(value, Department | Sector):
+        return value.slug
+    if isinstance(value, Session):
+        return str(value.pk)
+    if isinstance(value, Decimal | float) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+def facet_counts(
+    filterset: ReplyFilter,
+    base: QuerySet,
+    narrow: Callable[[QuerySet], QuerySet] = lambda qs: qs,
+    names: tuple[str, ...] = FACETS,
+) -> list[Facet]:
+    """Count each facet's options under the other active filters.
+
+    ``base`` is the public queryset (plus any fixed scope); ``narrow`` applies the search
+    query's WHERE clause, so counts match the result list.
+    """
+    active = filterset.active()
+    facets = []
+    for name in names:
+        options = _OPTIONS[name](narrow(filterset.filter_except(base, skip=name)))
+        if name in active:
+            chosen = selected_value(name, active[name])
+            for option in options:
+                option.selected = option.value == chosen
+            if not any(o.selected for o in options):
+                options.insert(0, FacetOption(chosen, label_for(name, active[name]), 0, True))
+        facets.append(Facet(name, str(filterset.filters[name].label), options))
+    return facets
+
+
+def label_for(name: str, value: Any) -> str:
+    """A human label for an active filter value (for chips and zero-count options)."""
+    if name == "council":
+        council = (
+            Session.objects.filter(council_slug=value).values_list("council", flat=True).first()
+        )
+        return council or str(value)
+    if name == "year":
+        return f"{selected_value(name, value)}年"
+    if name == "result":
+        return str(ResultClass(value).label)
+    if name == "number":
+        number = parse_number(value)
+        return f"第{number:03d}号" if number is not None else value
+    if name in ("date_from", "date_to"):
+        return f"{value:%Y-%m-%d}"
+    return str(value)

@@ -1,0 +1,90 @@
+"""Each page costs a bounded number of queries, whatever the number of results or facets."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from replies.browse import permalink
+from replies.models import Department, Reply, Sector
+from tests.browse.corpus import build_corpus
+
+pytestmark = pytest.mark.django_db
+
+#: The search page: count + page + 8 facet queries (department: lead and co-handling).
+LISTING_MAX = 10
+#: Worst case, every filter set and nothing found: + 3 value look-ups (session, department,
+#: sector) + the council's name + one count per condition for the "drop this" suggestions.
+LISTING_ALL_FILTERS_MAX = LISTING_MAX + 4 + 11
+REPLY_MAX = 6
+ALL_FILTERS = {
+    "q": "养老",
+    "council": "长宁区政协",
+    "year": "2024",
+    "department": "长宁区民政局",
+    "sector": "经济",
+    "result": "A",
+    "kind": "答复",
+    "date_from": "2023-01-01",
+    "date_to": "2025-01-01",
+    "number": "5",
+    "sort": "number",
+}
+
+
+def queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params or {}).status_code == 200
+    return len(ctx)
+
+
+def widen(corpus, extra_departments: int) -> None:
+    """Many more facet values: every reply gets its own department and co-department."""
+    for i, reply in enumerate(corpus.public):
+        reply.department = Department.objects.create(name=f"第{i}号扩展单位")
+        reply.sector = Sector.objects.create(name=f"第{i}号扩展界别")
+        reply.save()
+        reply.co_departments.add(
+            *(Department.objects.create(name=f"第{i}-{j}号会办单位") for j in range(3))
+        )
+    assert Department.objects.count() >= extra_departments
+
+
+def test_listing_queries_do_not_grow_with_results_or_facets(client, django_assert_max_num_queries):
+    small = build_corpus(count=3, hidden=1)
+    few = {
+        "home": queries(client, "/"),
+        "filtered": queries(client, "/", {**ALL_FILTERS, "session": str(small.sessions[0].pk)}),
+        "search": queries(client, "/", {"q": "电梯 养老", "page": "2"}),
+    }
+    Reply.objects.all().delete()
+    big = build_corpus(count=120, hidden=10)
+    widen(big, 300)
+    many = {
+        "home": queries(client, "/"),
+        "filtered": queries(client, "/", {**ALL_FILTERS, "session": str(big.sessions[0].pk)}),
+        "search": queries(client, "/", {"q": "电梯 养老", "page": "2"}),
+    }
+    assert few == many, (few, many)
+    assert many["home"] <= LISTING_MAX and many["search"] <= LISTING_MAX
+    assert many["filtered"] <= LISTING_ALL_FILTERS_MAX
+    with django_assert_max_num_queries(LISTING_MAX + 1):  # + the department's look-up
+        client.get("/", {"page": "3", "department": big.public[0].department.slug})
+
+
+def test_entity_and_reply_pages_are_bounded(client, django_assert_max_num_queries):
+    corpus = build_corpus(count=80, hidden=5)
+    widen(corpus, 200)
+    reply = corpus.public[7]
+    department = reply.department
+    # + the entity, its class shares; the fixed filter drops one facet but adds a look-up
+    with django_assert_max_num_queries(LISTING_MAX + 3):
+        assert client.get(f"/departments/{department.slug}/").status_code == 200
+    session = reply.session
+    with django_assert_max_num_queries(LISTING_MAX + 3):
+        client.get(f"/sessions/{session.council_slug}/{session.term}-{session.number}/")
+    with django_assert_max_num_queries(REPLY_MAX):
+        assert client.get(permalink(reply), {"q": "电梯"}).status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.get("/directory/").status_code == 200
