@@ -266,14 +266,16 @@ def _chips(
 def _suggestions(
     filterset: ReplyFilter, public: QuerySet, q: str, chips: list[Chip]
 ) -> list[Suggestion]:
-    """For an empty result: how many replies dropping each one condition would give."""
+    """For an empty result: the conditions whose removal alone would find something."""
     suggestions = []
     for chip in chips:
         if chip.name == "q":
             found = filterset.filter_except(public)
         else:
             found = search_hook.narrow(filterset.filter_except(public, skip=chip.name), q)
-        suggestions.append(Suggestion(chip, found.count()))
+        count = found.count()
+        if count:
+            suggestions.append(Suggestion(chip, count))
     return suggestions
 
 

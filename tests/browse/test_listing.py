@@ -167,3 +167,9 @@ def test_directory(client, corpus):
     for session in corpus.sessions:
         assert str(session) in html
     assert "长宁区民政局" in html and "台胞台属" in html
+
+
+def test_empty_result_without_single_fix_offers_clear_all(client, corpus):
+    html = client.get("/", {"q": "不存在的词语", "number": "999"}).content.decode()
+    assert "去掉“" not in html
+    assert '<a href="/">清除全部条件</a>' in html and "检查检索词" in html
