@@ -24,6 +24,7 @@ from replies.filters import (
     RANGE_FILTERS,
     Facet,
     ReplyFilter,
+    clean_param,
     facet_counts,
     label_for,
 )
@@ -140,7 +141,8 @@ class Listing:
 def _state(params: QueryDict) -> dict[str, str]:
     state = {}
     for key in (*STATE_KEYS, "page"):
-        value = " ".join(params.get(key, "").split()) if key == "q" else params.get(key, "")
+        value = clean_param(params.get(key, ""))
+        value = " ".join(value.split()) if key == "q" else value
         if value.strip():
             state[key] = value.strip() if key != "q" else value
     return state

@@ -25,6 +25,12 @@ FACETS = ("council", "session", "year", "department", "sector", "result", "kind"
 RANGE_FILTERS = ("date_from", "date_to", "number")
 
 _NUMBER = re.compile(r"^\s*第?\s*0*(\d{1,9})\s*号?\s*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_param(value: str) -> str:
+    """A GET value without control characters (PostgreSQL rejects NUL in text)."""
+    return _CONTROL.sub("", str(value))
 
 
 def parse_number(text: str) -> int | None:
@@ -63,6 +69,11 @@ class ReplyFilter(django_filters.FilterSet):
     class Meta:
         model = Reply
         fields: list[str] = []
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None:
+            data = {key: clean_param(value) for key, value in data.items()}
+        super().__init__(data, *args, **kwargs)
 
     def filter_department(self, queryset: QuerySet, name: str, value: Department) -> QuerySet:
         """Replies the department leads or co-handles."""

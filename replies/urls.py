@@ -1,19 +1,34 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from replies import views
 
+
+class TextConverter:
+    """A path segment without control characters (PostgreSQL rejects NUL in text)."""
+
+    regex = r"[^/\x00-\x1f\x7f]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TextConverter, "text")
+
 app_name = "replies"
 
-_reply = "replies/<str:council>/<int:term>-<int:session>/<str:number>/<str:department>/"
+_reply = "replies/<text:council>/<int:term>-<int:session>/<text:number>/<text:department>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("replies/<int:pk>/", views.reply_by_id, name="detail"),
     path("replies/<int:pk>/source/", views.reply_source, name="source"),
     path(_reply, views.reply_detail, name="permalink"),
-    path(_reply + "<str:kind>/", views.reply_detail, name="permalink_kind"),
-    path("departments/<str:slug>/", views.department_detail, name="department"),
-    path("sectors/<str:slug>/", views.sector_detail, name="sector"),
-    path("sessions/<str:council>/<int:term>-<int:number>/", views.session_detail, name="session"),
+    path(_reply + "<text:kind>/", views.reply_detail, name="permalink_kind"),
+    path("departments/<text:slug>/", views.department_detail, name="department"),
+    path("sectors/<text:slug>/", views.sector_detail, name="sector"),
+    path("sessions/<text:council>/<int:term>-<int:number>/", views.session_detail, name="session"),
     path("directory/", views.directory, name="directory"),
 ]

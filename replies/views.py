@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from replies import browse
+from replies.filters import clean_param
 from replies.models import Department, Reply, Sector, Session
 
 
@@ -116,7 +117,7 @@ def _redirect_keeping_query(request: HttpRequest, target: str) -> HttpResponse:
 
 
 def _render_reply(request: HttpRequest, reply: Reply) -> HttpResponse:
-    context = browse.reply_page(reply, request.GET.get("q", ""))
+    context = browse.reply_page(reply, clean_param(request.GET.get("q", "")))
     return render(request, "replies/detail.html", context)
 
 
