@@ -141,3 +141,20 @@ def test_keyboard_skip_link_and_focus(live_server, page: Page, console_errors):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
     assert console_errors == []
+
+
+def test_print_layout_is_one_clean_column(live_server, page: Page, console_errors):
+    corpus = build_corpus(count=5, hidden=0)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/replies/{corpus.public[0].pk}/")
+    assert page.evaluate("getComputedStyle(document.querySelector('.reply-layout')).display") == (
+        "grid"
+    )
+    page.emulate_media(media="print")
+    layout = page.evaluate("getComputedStyle(document.querySelector('.reply-layout')).display")
+    assert layout == "block"
+    for hidden in (".site-header", ".site-footer", ".toc", ".breadcrumb", ".related"):
+        expect(page.locator(hidden)).to_be_hidden()
+    expect(page.locator(".reply-body")).to_be_visible()
+    expect(page.locator(".meta-table")).to_be_visible()
+    assert console_errors == []
