@@ -258,9 +258,10 @@ def _chips(
     for name in (*FACETS, *RANGE_FILTERS):
         if name in fixed or name not in active:
             continue
-        label, value = labels.get(
-            name, (str(filterset.filters[name].label), label_for(name, active[name]))
-        )
+        if name in labels:
+            label, value = labels[name]
+        else:
+            label, value = str(filterset.filters[name].label), label_for(name, active[name])
         chips.append(Chip(name, label, value, _url(path, state, **{name: None})))
     return chips
 
