@@ -5,16 +5,19 @@ corpus of 100,000, any reply can be regenerated alone (the benchmark draws phras
 way), and nothing is held in memory. Each reply has the structure real replies print (title
 with council/term/session/number, 办理结果 and 签发人, addressee, the …收悉… opening formula,
 sections 一、二、…, closing formula, signing unit, date, disclosure marker, contact footer), a
-length of 1,500–6,000 characters, and body text mixing Zipf-distributed words of jieba's
-dictionary with government vocabulary and the key phrases of the reply's topic.
+body of 1,500–6,000 characters, whose text mixes Zipf-distributed words of jieba's dictionary
+with government vocabulary and the key phrases of the reply's topic. The reply is made as a
+spec (the truth keys of ``ingest --json-dir`` plus rendering hints, see bench/specs.py) and
+rendered by bench/documents.py as clean text (``txt-clean``: one paragraph per line, with
+varying indents, blank lines, line endings and title breaks).
 
 About 30% of replies carry one planted rare word: two characters that occur nowhere else in
 the corpus, quoted (“…”). Which reply carries which word is known without generating text
 (:meth:`CorpusGenerator.planted_word`), so the benchmark can query words of known rarity.
 
 Command line: ``python bench/generate.py --replies N --out DIR [--seed S] [--truth FILE]``
-writes ``DIR/<i // 1000>/<i>.txt`` (UTF-8, one paragraph per line) and optionally the ground
-truth (the keys of ``ingest --json-dir``) as JSON lines.
+writes ``DIR/<i // 1000>/<i>.txt`` (UTF-8) and optionally the ground truth (the keys of
+``ingest --json-dir``) as JSON lines.
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import domain
+from bench.documents import render_text
 from bench.domain import Council, cn_number
+from bench.specs import TRUTH_KEYS
 from bench.vocab import Vocabulary, load_vocabulary
 
 DEFAULT_SEED = 20240430
@@ -48,7 +53,8 @@ MAX_CHARS = 6000
 FIRST_YEAR, LAST_YEAR = 2017, 2025
 PLANTED_WORDS = 5000
 PLANT_PROBABILITY = 0.3
-_IDEOGRAPHIC_SPACE = "\u3000"
+#: The bench/documents.py rendering used: clean text, one paragraph per line.
+RENDER_FORMAT = "txt-clean"
 
 
 def _zipf_cum(n: int, exponent: float = 1.0) -> list[float]:
@@ -62,10 +68,16 @@ class GeneratedReply:
     index: int
     name: str
     text: str
-    truth: dict[str, Any]
+    #: The spec the text was rendered from: the truth keys plus id, format and hints.
+    spec: dict[str, Any]
     topic: int
     planted: str | None = None
     body_paragraphs: list[str] = field(default_factory=list)
+
+    @property
+    def truth(self) -> dict[str, Any]:
+        """What the parser should read: the keys of ``ingest --json-dir``."""
+        return {key: self.spec[key] for key in TRUTH_KEYS}
 
 
 @dataclass(frozen=True)
@@ -166,22 +178,13 @@ class CorpusGenerator:
         postcode = f"{council.postcode_prefix}{rng.randint(0, 999):03d}"
 
         title = _title(council, slot, number, doc_kind, domain.department_short(council, dept_key))
-        head: list[str] = []
+        hints: dict[str, Any] = {"contact_style": 1 if council.style == "shanghai" else 0}
         if corner_only:
-            head.append(result_class)
-        head.append(title)
-        if label:
-            head.append(f"办理结果：{label}{_IDEOGRAPHIC_SPACE}签发人：{signer}")
-        else:
-            head.append(f"签发人：{signer}")
-        addressee = proposer
-        truth_proposer = proposer
+            hints["corner_mark"] = True
         if doc_kind == "会办意见":
             lead_key = rng.choice(others)
-            lead_short = domain.department_short(council, lead_key).removeprefix(council.place)
-            lead_short = ("省" if council.level == "province" else "区") + lead_short
-            addressee = lead_short
-            co_departments = [lead_short]
+            lead = domain.department_short(council, lead_key).removeprefix(council.place)
+            co_departments = [council.place[-1] + lead]
             opening = (
                 f"贵单位转来的{proposer}提出的《{proposal_title}》（第{number}号）收悉。"
                 "经认真研究，现将我单位会办意见函告如下："
@@ -189,35 +192,22 @@ class CorpusGenerator:
             closing = "以上意见，请在答复提案人时予以综合考虑。"
         else:
             if co_departments:
-                head.append("会办单位：" + _IDEOGRAPHIC_SPACE.join(co_departments))
+                hints["co_line"] = "会办单位"
             template = rng.choice(domain.OPENINGS)
             opening = template.format(proposer=proposer, title=proposal_title, you=you)
             field_name = rng.choice(topic.phrases[:2])
             closing = rng.choice(domain.CLOSINGS).format(you=you, field=field_name)
-        if rng.random() < 0.2 and doc_kind != "会办意见" and sector is None:
-            head.append(f"尊敬的{addressee}：")
-        else:
-            head.append(f"{addressee}：")
+            hints["respectful"] = sector is None and rng.random() < 0.2
 
-        footer = [department, f"{reply_date.year}年{reply_date.month}月{reply_date.day}日"]
-        if disclosure:
-            footer.append(f"（此件{disclosure}）")
-        if council.style == "shanghai":
-            footer.append(f"联系人姓名：{contact_name}{_IDEOGRAPHIC_SPACE}联系电话：{phone}")
-            footer.append(f"承办单位通讯地址：{address}{_IDEOGRAPHIC_SPACE}邮政编码：{postcode}")
-        else:
-            footer.append(f"联系人：{contact_name}，联系电话：{phone}")
-            footer.append(f"通讯地址：{address}，邮编：{postcode}")
-
-        target = _target_length(rng)
-        fixed = sum(len(line) + 1 for line in head + footer) + len(opening) + len(closing) + 6
+        target = _target_length(rng) - len(opening) - len(closing)
         planted = self.planted_word(index)
-        paragraphs, sections = _Writer(self, rng, topic, planted).body(target - fixed)
+        paragraphs, sections = _Writer(self, rng, topic, planted).body(target)
         paragraphs = [opening, *paragraphs, closing]
-
-        lines = [*head, *(_IDEOGRAPHIC_SPACE * 2 + p for p in paragraphs), *footer]
-        text = "\n".join(lines) + "\n"
-        truth = {
+        spec = {
+            "id": f"bench{index:06d}",
+            "format": RENDER_FORMAT,
+            "encoding": "utf-8",
+            "hints": hints,
             "title": title,
             "council": council.name,
             "term": slot.term,
@@ -227,7 +217,7 @@ class CorpusGenerator:
             "result": label,
             "result_class": result_class,
             "signer": signer,
-            "proposer": truth_proposer,
+            "proposer": proposer,
             "sector": sector,
             "proposal_title": proposal_title,
             "department": department,
@@ -241,11 +231,12 @@ class CorpusGenerator:
             "sections": sections,
             "paragraphs": paragraphs,
         }
+        text = render_text(spec, RENDER_FORMAT, seed=self.seed)
         return GeneratedReply(
             index=index,
             name=f"{index // 1000:03d}/{index:06d}.txt",
             text=text,
-            truth=truth,
+            spec=spec,
             topic=topic_index,
             planted=planted,
             body_paragraphs=paragraphs,
@@ -341,14 +332,13 @@ class _Writer:
         return rng.choice(domain.SECTION_HEADINGS).format(a=a, b=b, v=v, v2=v2)
 
     def body(self, budget: int) -> tuple[list[str], list[dict[str, Any]]]:
-        """Paragraphs of about ``budget`` characters in all (each line costs 3 more: indent
-        and newline), and the sections among them."""
+        """Paragraphs of about ``budget`` characters in all, and the sections among them."""
         rng = self.rng
         n_paragraphs = max(3, round(budget / rng.randint(200, 320)))
         with_sections = rng.random() < 0.9
         n_sections = min(max(2, n_paragraphs // 3), 7) if with_sections else 0
         headings = [f"{cn_number(i + 1)}、{self.heading()}" for i in range(n_sections)]
-        budget -= sum(len(h) + 3 for h in headings) + 3 * n_paragraphs
+        budget -= sum(len(h) for h in headings)
         prefix = ""
         if self.planted:
             prefix = f"依托“{self.planted}”{rng.choice(('项目', '平台', '品牌'))}，"
@@ -459,10 +449,10 @@ def _title(council: Council, slot: Slot, number: str, doc_kind: str, dept_short:
 
 
 def _target_length(rng: random.Random) -> int:
-    """Total characters of the reply: log-normal around 3,000, within 1,500–6,000."""
+    """Body characters (opening to closing formula): log-normal around 3,000, 1,500–6,000."""
     while True:
         value = int(rng.lognormvariate(math.log(3000), 0.38))
-        if MIN_CHARS + 60 <= value <= MAX_CHARS - 260:
+        if MIN_CHARS <= value <= MAX_CHARS - 150:
             return value
 
 

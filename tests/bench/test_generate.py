@@ -11,6 +11,8 @@ import pytest
 from bench import domain
 from bench.generate import MAX_CHARS, MIN_CHARS, CorpusGenerator, main
 from bench.queries import COMMON_WORDS, QUERY_CLASSES, build_queries
+from bench.specs import body_length, check_spec
+from bench.specs import derive_sections as sections_of
 
 SAMPLE = 300
 
@@ -41,7 +43,7 @@ def test_another_seed_another_corpus(gen):
 
 
 def test_lengths_are_realistic(sample):
-    lengths = [len(r.text) for r in sample]
+    lengths = [body_length(r.truth["paragraphs"]) for r in sample]
     assert min(lengths) >= MIN_CHARS
     assert max(lengths) <= MAX_CHARS
     mean = sum(lengths) / len(lengths)
@@ -52,30 +54,37 @@ def test_lengths_are_realistic(sample):
 
 def test_reply_structure(sample):
     for reply in sample:
-        lines = reply.text.splitlines()
         truth = reply.truth
-        title_line = 1 if lines[0] in ("A", "B", "C") else 0
-        assert lines[title_line] == truth["title"]
+        lines = [line.strip() for line in reply.text.splitlines() if line.strip()]
+        joined = "".join(lines)
+        assert truth["title"] in joined[:80]
         assert _TITLE.search(truth["title"]), truth["title"]
         assert "收悉" in truth["paragraphs"][0]
         assert truth["paragraphs"][-1].endswith(("。", "！"))
-        body = [line.strip("\u3000") for line in lines if line.startswith("\u3000\u3000")]
-        assert body == truth["paragraphs"]
-        headings = [p for p in truth["paragraphs"] if re.match(r"^[一二三四五六七]、", p)]
-        assert [h.split("、", 1)[1] for h in headings] == [s["heading"] for s in truth["sections"]]
-        assert [s["number"] for s in truth["sections"]] == list(
-            range(1, len(truth["sections"]) + 1)
-        )
-        tail = lines[-4:]
-        assert tail[-2].startswith("联系人")
-        assert truth["department"] in lines
-        assert truth["contact_phone"] in tail[-2]
+        start = lines.index(truth["paragraphs"][0])
+        assert lines[start : start + len(truth["paragraphs"])] == truth["paragraphs"]
+        after = lines[start + len(truth["paragraphs"]) :]
+        assert after[0] == truth["department"]
+        assert re.fullmatch(r"20\d\d年\d+月\d+日", after[1])
+        assert sections_of(truth["paragraphs"]) == truth["sections"]
+        assert any(truth["contact_phone"] in line for line in after)
         if truth["disclosure"]:
-            assert f"（此件{truth['disclosure']}）" in lines
+            assert f"（此件{truth['disclosure']}）" in after
         if truth["result"]:
-            assert f"办理结果：{truth['result']}" in reply.text
+            assert f"办理结果：{truth['result']}" in joined
+        else:
+            assert "办理结果" not in joined
         if truth["sector"]:
             assert truth["proposer"] == f"{truth['sector']}界别"
+        if truth["doc_kind"] != "会办意见":
+            assert all(unit in joined for unit in truth["co_departments"])
+
+
+def test_specs_pass_the_sample_checks_that_apply(sample):
+    allowed = ("outside 2022-2025", "does not map to class", "bad disclosure None")
+    for reply in sample[:60]:
+        problems = [p for p in check_spec(reply.spec) if not any(a in p for a in allowed)]
+        assert problems == [], (reply.index, problems)
 
 
 def test_corpus_variety(gen, sample):
@@ -148,4 +157,15 @@ def test_command_writes_text_files_and_truth(tmp_path):
     assert len(files) == 12
     records = [json.loads(line) for line in truth.read_text(encoding="utf-8").splitlines()]
     assert [r["file"] for r in records] == [str(f.relative_to(out)) for f in files]
-    assert files[3].read_text(encoding="utf-8").splitlines()[-1].startswith("承办单位通讯地址")
+    assert files[3].read_text(encoding="utf-8").rstrip().splitlines()[-1].startswith("承办单位")
+
+
+def test_the_real_parser_reads_every_field(sample):
+    from replies.ingest.pipeline import default_result_classes, parse_bytes
+
+    table = default_result_classes()
+    for reply in sample[:80]:
+        parsed = parse_bytes(reply.text.encode("utf-8"), f"{reply.index}.txt", table).to_json()
+        truth = reply.truth
+        assert sorted(parsed.pop("co_departments")) == sorted(truth.pop("co_departments"))
+        assert {k: parsed[k] for k in truth} == truth, reply.index
