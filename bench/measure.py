@@ -46,7 +46,7 @@ def time_calls(
 ) -> Timings:
     """Call ``func`` on each input (after ``warmup`` untimed calls on the first inputs).
 
-    With ``budget_s`` > 0 the run stops once that much time is spent (at least 20 calls).
+    With ``budget_s`` > 0 the run stops once that much time is spent (at least 5 calls).
     """
     inputs = list(inputs)
     for item in inputs[:warmup]:
@@ -59,7 +59,7 @@ def time_calls(
         result = func(item)
         ms.append((time.perf_counter() - t0) * 1000)
         extra.append(result)
-        if budget_s and len(ms) >= 20 and time.perf_counter() - started > budget_s:
+        if budget_s and len(ms) >= 5 and time.perf_counter() - started > budget_s:
             break
     return Timings(ms, extra)
 

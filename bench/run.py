@@ -52,7 +52,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--baseline-per-class",
         type=int,
         default=None,
-        help="baseline queries per class (default: all up to 20,000 replies, else 40)",
+        help="baseline queries per class (default: all up to 2,000 replies, 50 up to 20,000, "
+        "else 20; at most 3 minutes per class)",
     )
     parser.add_argument("--page-samples", type=int, default=200, help="requests per page kind")
     parser.add_argument("--worker-requests", type=int, default=400)
@@ -147,6 +148,8 @@ def measure_search(
             timed = time_calls(search, items, warmup=min(20, len(items)))
             row["site"] = timed.summary()
             row["hits_median"] = _median_hits(timed)
+            slowest = items[max(range(len(timed.ms)), key=timed.ms.__getitem__)]
+            row["explain"] = site.explain_slowest(search, slowest)
             log(f"search {kind}: {row['site']}")
         base = time_calls(site.baseline, items[:baseline_n], warmup=1, budget_s=budget_s)
         row["baseline"] = base.summary()
@@ -284,9 +287,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     baseline_n = args.baseline_per_class
     if baseline_n is None:
-        baseline_n = args.per_class if n <= 20_000 else 40
+        baseline_n = args.per_class if n <= 2_000 else 50 if n <= 20_000 else 20
     queries = build_queries(gen, n, per_class=args.per_class)
-    results["search"] = measure_search(queries, baseline_n, budget_s=600)
+    results["search"] = measure_search(queries, baseline_n, budget_s=180)
 
     rng = random.Random(args.seed)
     urls = page_urls(gen, n, args.page_samples, rng)

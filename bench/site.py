@@ -222,3 +222,33 @@ def site_search() -> Callable[[BenchQuery], tuple[int, list[int]]] | None:
     except ImportError:
         return None
     return None
+
+
+def explain_slowest(func: Callable[[BenchQuery], Any], query: BenchQuery) -> dict[str, Any]:
+    """Run ``func(query)``, then EXPLAIN (ANALYZE, BUFFERS) the slowest SQL statement it sent."""
+    from django.db import connection
+
+    statements: list[tuple[float, str, Any]] = []
+
+    def record(execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append((time.perf_counter() - t0, sql, params))
+
+    with connection.execute_wrapper(record):
+        func(query)
+    if not statements:
+        return {}
+    seconds, sql, params = max(statements, key=lambda s: s[0])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return {
+        "query": query.as_dict(),
+        "statements": len(statements),
+        "slowest_ms": round(seconds * 1000, 2),
+        "sql": sql,
+        "plan": plan,
+    }
