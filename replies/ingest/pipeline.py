@@ -171,9 +171,16 @@ def ingest_paths(
     on_result: Callable[[FileResult], None] | None = None,
     files: list[Path] | None = None,
 ) -> IngestSummary:
-    """Parse every file under paths and (unless dry_run) save each in its own transaction."""
+    """Parse every file under paths and (unless dry_run) save each in its own transaction.
+
+    The batch remembers the sessions and units it meets, and commits without waiting for
+    each WAL flush (see ``save_reply``'s ``durable``).
+    """
     if result_classes is None:
         result_classes = result_class_table()
+    from replies.ingest.load import Lookups
+
+    lookups = Lookups()
     summary = IngestSummary()
     for path in files if files is not None else iter_files(paths):
         result = ingest_file(
@@ -183,6 +190,8 @@ def ingest_paths(
             update=update,
             sample=sample,
             dry_run=dry_run,
+            lookups=lookups,
+            durable=False,
         )
         if json_dir is not None:
             write_json(json_dir, path, result)
@@ -200,6 +209,8 @@ def ingest_file(
     update: bool = False,
     sample: bool = False,
     dry_run: bool = False,
+    lookups: Any = None,
+    durable: bool = True,
 ) -> FileResult:
     """Parse one file and, unless dry_run, save it; never raises for a bad file."""
     try:
@@ -216,7 +227,16 @@ def ingest_file(
         return FileResult(path, "parsed", reply=reply)
     from replies.ingest.load import save_reply
 
-    outcome = save_reply(reply, data, path.name, publish=publish, update=update, sample=sample)
+    outcome = save_reply(
+        reply,
+        data,
+        path.name,
+        publish=publish,
+        update=update,
+        sample=sample,
+        lookups=lookups,
+        durable=durable,
+    )
     return FileResult(path, outcome.status, outcome.reason, reply=reply, reply_id=outcome.reply_id)
 
 
