@@ -57,6 +57,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--page-samples", type=int, default=200, help="requests per page kind")
     parser.add_argument("--worker-requests", type=int, default=400)
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="ingest parse processes (as manage.py ingest --jobs)"
+    )
     parser.add_argument("--data-dir", type=Path, help="default: var/bench-N")
     parser.add_argument("--results-dir", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "performance.md")
@@ -109,7 +112,7 @@ def load(args: argparse.Namespace, corpus_dir: Path) -> dict[str, Any]:
     site.reset_database()
     log(f"ingesting {args.replies:,} text replies through the pipeline")
     bar = _progress(args.replies)
-    out["ingest"] = site.ingest(corpus_dir, progress=bar)
+    out["ingest"] = site.ingest(corpus_dir, progress=bar, jobs=args.jobs)
     if bar is not None:
         bar.close()
     log(f"ingest: {out['ingest']}")

@@ -84,13 +84,15 @@ def database_settings() -> dict[str, str]:
 # -- loading ------------------------------------------------------------------------------------
 
 
-def ingest(corpus_dir: Path, progress: Callable[[Any], None] | None = None) -> dict[str, Any]:
+def ingest(
+    corpus_dir: Path, progress: Callable[[Any], None] | None = None, jobs: int = 1
+) -> dict[str, Any]:
     """Ingest every file under ``corpus_dir`` through the real pipeline, published."""
     from replies.ingest.pipeline import ingest_paths, iter_files
 
     files = iter_files([corpus_dir])
     started = time.perf_counter()
-    summary = ingest_paths([corpus_dir], publish=True, files=files, on_result=progress)
+    summary = ingest_paths([corpus_dir], publish=True, files=files, on_result=progress, jobs=jobs)
     seconds = time.perf_counter() - started
     return {
         "files": len(files),
@@ -100,6 +102,7 @@ def ingest(corpus_dir: Path, progress: Callable[[Any], None] | None = None) -> d
         "rejected": len(summary.rejected),
         "rejected_examples": summary.rejected[:5],
         "warnings": summary.warnings,
+        "jobs": jobs,
         "seconds": round(seconds, 2),
         "replies_per_s": round(summary.created / seconds, 1) if seconds else None,
     }

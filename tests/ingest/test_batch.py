@@ -100,3 +100,19 @@ def test_asynchronous_commit_stays_inside_the_reply_transaction(corpus):
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_parsing_gives_the_same_results_in_order(corpus, tmp_path):
+    folder, truths = corpus
+    files = files_of(folder)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01 not a reply")
+    files.insert(5, bad)
+    seen = []
+    summary = ingest_paths([], files=files, publish=True, jobs=2, on_result=seen.append)
+    assert [r.path for r in seen] == files
+    assert summary.created == 40
+    assert [p for p, _ in summary.rejected] == [str(bad)]
+    titles = list(Reply.objects.order_by("source_name").values_list("title", flat=True))
+    assert titles == [t["title"] for t in truths]
