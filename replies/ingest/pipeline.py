@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,19 +171,33 @@ def ingest_paths(
     result_classes: Mapping[str, str] | None = None,
     on_result: Callable[[FileResult], None] | None = None,
     files: list[Path] | None = None,
+    jobs: int = 1,
 ) -> IngestSummary:
-    """Parse every file under paths and (unless dry_run) save each in its own transaction."""
+    """Parse every file under paths and (unless dry_run) save each in its own transaction.
+
+    The batch remembers the sessions and units it meets, and commits without waiting for
+    each WAL flush (see ``save_reply``'s ``durable``). With ``jobs`` > 1, files are read and
+    parsed by that many worker processes while this process saves them, in input order.
+    """
     if result_classes is None:
         result_classes = result_class_table()
+    from replies.ingest.load import Lookups
+
+    lookups = Lookups()
     summary = IngestSummary()
-    for path in files if files is not None else iter_files(paths):
-        result = ingest_file(
+    files = files if files is not None else iter_files(paths)
+    for path, (data, reply, reason) in parsed_files(files, result_classes, jobs):
+        result = _finish(
             path,
-            result_classes,
+            data,
+            reply,
+            reason,
             publish=publish,
             update=update,
             sample=sample,
             dry_run=dry_run,
+            lookups=lookups,
+            durable=False,
         )
         if json_dir is not None:
             write_json(json_dir, path, result)
@@ -190,6 +205,74 @@ def ingest_paths(
         if on_result is not None:
             on_result(result)
     return summary
+
+
+#: (file bytes or None, parsed reply or None, rejection reason or "")
+Parsed = tuple[bytes | None, ParsedReply | None, str]
+
+
+def read_and_parse(path: Path, result_classes: Mapping[str, str]) -> Parsed:
+    """Read and parse one file without touching the database; never raises for a bad file."""
+    try:
+        max_bytes = limits()[0]
+        if path.stat().st_size > max_bytes:
+            raise Rejected(f"文件过大（{path.stat().st_size} 字节，上限 {max_bytes} 字节）")
+        data = path.read_bytes()
+        return data, parse_bytes(data, path.name, result_classes), ""
+    except Rejected as exc:
+        return None, None, str(exc)
+    except OSError as exc:
+        return None, None, f"无法读取文件：{exc.strerror or exc}"
+
+
+_worker_classes: Mapping[str, str] = {}
+
+
+def _init_worker(result_classes: Mapping[str, str]) -> None:
+    global _worker_classes
+    _worker_classes = result_classes
+
+
+def _parse_in_worker(path: Path) -> Parsed:
+    return read_and_parse(path, _worker_classes)
+
+
+def parsed_files(
+    files: list[Path], result_classes: Mapping[str, str], jobs: int = 1
+) -> Iterator[tuple[Path, Parsed]]:
+    """Each file with its parse result, in order; parsed by ``jobs`` processes when > 1.
+
+    At most a few files per worker are parsed ahead of the consumer, so memory stays flat
+    however slowly the results are saved.
+    """
+    if jobs <= 1 or len(files) < 2 * jobs:
+        for path in files:
+            yield path, read_and_parse(path, result_classes)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connection
+
+    if not connection.in_atomic_block:
+        connection.close()  # forked workers must not share this database socket
+    context = multiprocessing.get_context("fork")
+    ahead = 8 * jobs
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init_worker, initargs=(dict(result_classes),)
+    ) as pool:
+        pending: deque = deque()
+        queue = iter(files)
+        for path in queue:
+            pending.append((path, pool.submit(_parse_in_worker, path)))
+            if len(pending) >= ahead:
+                break
+        while pending:
+            path, future = pending.popleft()
+            yield path, future.result()
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, pool.submit(_parse_in_worker, following)))
 
 
 def ingest_file(
@@ -200,23 +283,54 @@ def ingest_file(
     update: bool = False,
     sample: bool = False,
     dry_run: bool = False,
+    lookups: Any = None,
+    durable: bool = True,
 ) -> FileResult:
     """Parse one file and, unless dry_run, save it; never raises for a bad file."""
-    try:
-        max_bytes = limits()[0]
-        if path.stat().st_size > max_bytes:
-            raise Rejected(f"文件过大（{path.stat().st_size} 字节，上限 {max_bytes} 字节）")
-        data = path.read_bytes()
-        reply = parse_bytes(data, path.name, result_classes)
-    except Rejected as exc:
-        return FileResult(path, "rejected", str(exc))
-    except OSError as exc:
-        return FileResult(path, "rejected", f"无法读取文件：{exc.strerror or exc}")
+    data, reply, reason = read_and_parse(path, result_classes)
+    return _finish(
+        path,
+        data,
+        reply,
+        reason,
+        publish=publish,
+        update=update,
+        sample=sample,
+        dry_run=dry_run,
+        lookups=lookups,
+        durable=durable,
+    )
+
+
+def _finish(
+    path: Path,
+    data: bytes | None,
+    reply: ParsedReply | None,
+    reason: str,
+    *,
+    publish: bool,
+    update: bool,
+    sample: bool,
+    dry_run: bool,
+    lookups: Any,
+    durable: bool,
+) -> FileResult:
+    if reply is None or data is None:
+        return FileResult(path, "rejected", reason)
     if dry_run:
         return FileResult(path, "parsed", reply=reply)
     from replies.ingest.load import save_reply
 
-    outcome = save_reply(reply, data, path.name, publish=publish, update=update, sample=sample)
+    outcome = save_reply(
+        reply,
+        data,
+        path.name,
+        publish=publish,
+        update=update,
+        sample=sample,
+        lookups=lookups,
+        durable=durable,
+    )
     return FileResult(path, outcome.status, outcome.reason, reply=reply, reply_id=outcome.reply_id)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,12 @@ class Command(BaseCommand):
             "--update", action="store_true", help="与已有答复冲突时替换它（保留旧版本）"
         )
         parser.add_argument("--publish", action="store_true", help="新答复直接发布（默认草稿）")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            help="并行解析的进程数（默认为 CPU 核数，最多 4）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         missing = [p for p in options["paths"] if not p.exists()]
@@ -61,6 +68,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 json_dir=options["json_dir"],
                 on_result=report,
+                jobs=max(1, options["jobs"]),
             )
         finally:
             if bar is not None:

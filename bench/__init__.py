@@ -1,0 +1,1 @@
+"""Benchmark tooling: a fictional reply corpus generator and the benchmark runner."""
