@@ -14,7 +14,7 @@ from replies.search.models import ReplySearch
 from replies.search.parse import literal_query
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import Generator  # noqa: E402
+from corpus import Generator
 
 SYNTAX = set('"|“”')
 
