@@ -9,6 +9,7 @@ admin.site.index_title = "资料维护"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("replies.api")),
     path("", include("replies.urls")),
 ]
 

@@ -174,3 +174,6 @@ class ReplyVersionAdmin(admin.ModelAdmin):
         for version in queryset.select_related("reply"):
             version.restore(request.user)
         self.message_user(request, f"已恢复 {queryset.count()} 个版本。", messages.SUCCESS)
+
+
+from replies.search import admin as search_admin  # noqa: E402, F401  (dictionary, zero results)

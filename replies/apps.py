@@ -5,3 +5,6 @@ class RepliesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "replies"
     verbose_name = "提案答复"
+
+    def ready(self) -> None:
+        from replies.search import signals  # noqa: F401  (keeps the search index current)

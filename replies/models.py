@@ -342,3 +342,12 @@ class ReplyVersion(models.Model):
         reply.sections.all().delete()
         ReplySection.objects.bulk_create(ReplySection(reply=reply, **s) for s in sections)
         return reply
+
+
+# The search tables live with the search code; importing them here registers them with the app.
+from replies.search.models import (  # noqa: E402, F401
+    ReplySearch,
+    ReplySearchChunk,
+    UserDictionaryTerm,
+    ZeroResultQuery,
+)

@@ -1,0 +1,261 @@
+"""Read-only JSON API over public replies, with the site's search and browse filters.
+
+    GET /api/replies/?q=…&<filters>&sort=…&page=N&page_size=M   (page_size ≤ 100)
+    GET /api/replies/<id>/
+
+Only ``Reply.objects.public()`` is ever read. Errors are JSON with a 4xx status.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path, reverse
+
+from replies.models import Department, Reply
+from replies.search import highlight, query
+
+app_name = "api"
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+FILTER_PARAMS = (
+    "council",
+    "session",
+    "year",
+    "department",
+    "sector",
+    "result",
+    "kind",
+    "date_from",
+    "date_to",
+    "number",
+)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.status, self.message, self.details = status, message, details
+
+
+def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _error(exc: ApiError) -> JsonResponse:
+    return _json({"error": exc.message, **exc.details}, status=exc.status)
+
+
+def _int_param(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"参数 {name} 必须是整数", parameter=name) from None
+    if not low <= value <= high:
+        raise ApiError(400, f"参数 {name} 必须在 {low} 到 {high} 之间", parameter=name)
+    return value
+
+
+def apply_filters(queryset: QuerySet, params: Any) -> QuerySet:
+    """The browse filters (``replies.filters.ReplyFilter``), or a plain equivalent before it."""
+    data = {k: params.get(k) for k in FILTER_PARAMS if params.get(k) not in (None, "")}
+    if not data:
+        return queryset
+    try:
+        from replies.filters import ReplyFilter
+    except ImportError:
+        return _plain_filters(queryset, data)
+    filterset = ReplyFilter(data, queryset=queryset)
+    if not filterset.is_valid():
+        errors = {k: [str(e) for e in v] for k, v in filterset.errors.items()}
+        raise ApiError(400, "筛选参数无效", errors=errors)
+    return filterset.qs
+
+
+def _date(name: str, value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(400, f"参数 {name} 必须是 YYYY-MM-DD 日期", parameter=name) from None
+
+
+def _plain_filters(queryset: QuerySet, data: dict[str, str]) -> QuerySet:
+    for name, value in data.items():
+        if name == "council":
+            queryset = queryset.filter(session__council_slug=value)
+        elif name in ("session", "year"):
+            if not value.isdigit():
+                raise ApiError(400, f"参数 {name} 必须是整数", parameter=name)
+            field = "session_id" if name == "session" else "session__year"
+            queryset = queryset.filter(**{field: int(value)})
+        elif name == "department":
+            department = Department.objects.filter(slug=value).first()
+            co = Reply.co_departments.through.objects.filter(department=department)
+            queryset = queryset.filter(Q(department=department) | Q(pk__in=co.values("reply_id")))
+        elif name == "sector":
+            queryset = queryset.filter(sector__slug=value)
+        elif name == "result":
+            queryset = queryset.filter(result_class=value)
+        elif name == "kind":
+            queryset = queryset.filter(doc_kind=value)
+        elif name == "date_from":
+            queryset = queryset.filter(reply_date__gte=_date(name, value))
+        elif name == "date_to":
+            queryset = queryset.filter(reply_date__lte=_date(name, value))
+        elif name == "number":
+            number = query.parse_query(value).number
+            queryset = queryset.filter(number_int=number) if number else queryset.none()
+    return queryset
+
+
+def _session_fields(reply: Reply) -> dict[str, Any]:
+    session = reply.session
+    return {
+        "council": session.council if session else None,
+        "term": session.term if session else None,
+        "session": session.number if session else None,
+    }
+
+
+def _summary(request: HttpRequest, reply: Reply, terms: list[str], score: Any) -> dict:
+    snippets = highlight.snippets(reply.body, terms) if terms else []
+    if terms and not snippets:
+        snippets = [
+            s
+            for s in (highlight.snippets(reply.title, terms) or [])
+            + (highlight.snippets(reply.proposal_title, terms) or [])
+        ][:2]
+    return {
+        "id": reply.pk,
+        "url": request.build_absolute_uri(reply.get_absolute_url()),
+        "title": reply.title,
+        **_session_fields(reply),
+        "number": reply.number,
+        "doc_kind": reply.doc_kind,
+        "department": reply.department.name if reply.department else None,
+        "sector": reply.sector.name if reply.sector else None,
+        "date": reply.reply_date.isoformat() if reply.reply_date else None,
+        "result_class": reply.result_class or None,
+        "score": score,
+        "snippets": [str(s) for s in snippets],
+    }
+
+
+def _page_url(request: HttpRequest, page: int) -> str:
+    params = request.GET.copy()
+    params["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def _get_only(view):
+    """Answer anything but GET/HEAD with a JSON 405."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = _error(ApiError(405, "只支持 GET 请求"))
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_get_only
+def reply_list(request: HttpRequest) -> JsonResponse:
+    """Search and filter public replies; paginated."""
+    try:
+        page = _int_param(request, "page", 1, 1, 10**6)
+        size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        sort = request.GET.get("sort") or "relevance"
+        if sort not in query.SORTS:
+            raise ApiError(400, f"sort 只能是 {'、'.join(query.SORTS)}", parameter="sort")
+        base = apply_filters(Reply.objects.public(), request.GET)
+        outcome = query.search(base, request.GET.get("q", ""), sort)
+        ordered = outcome.queryset.select_related("session", "department", "sector")
+        count = ordered.count()
+        last = max(1, -(-count // size))
+        if page > last:
+            raise ApiError(404, "页码超出范围", count=count, pages=last)
+        rows = list(ordered[(page - 1) * size : page * size])
+    except ApiError as exc:
+        return _error(exc)
+    data = {
+        "count": count,
+        "next": _page_url(request, page + 1) if page < last else None,
+        "previous": _page_url(request, page - 1) if page > 1 else None,
+        "results": [_summary(request, r, outcome.terms, outcome.scores.get(r.pk)) for r in rows],
+    }
+    if outcome.parsed.notices:
+        data["notice"] = outcome.notice
+        data["literal"] = outcome.literal
+    return _json(data)
+
+
+@_get_only
+def reply_detail(request: HttpRequest, pk: int) -> JsonResponse:
+    """Every public field of one public reply."""
+    reply = (
+        Reply.objects.public()
+        .select_related("session", "department", "sector")
+        .prefetch_related("co_departments", "sections")
+        .filter(pk=pk)
+        .first()
+    )
+    if reply is None:
+        return _error(ApiError(404, "没有这条公开的答复"))
+    session = reply.session
+    data = {
+        "id": reply.pk,
+        "url": request.build_absolute_uri(reply.get_absolute_url()),
+        "title": reply.title,
+        **_session_fields(reply),
+        "year": session.year if session else None,
+        "number": reply.number,
+        "doc_kind": reply.doc_kind,
+        "proposal_title": reply.proposal_title,
+        "proposer": reply.proposer,
+        "sector": reply.sector.name if reply.sector else None,
+        "department": reply.department.name if reply.department else None,
+        "co_departments": [d.name for d in reply.co_departments.all()],
+        "result": reply.result_label or None,
+        "result_class": reply.result_class or None,
+        "signer": reply.signer or None,
+        "date": reply.reply_date.isoformat() if reply.reply_date else None,
+        "disclosure": reply.get_disclosure_display(),
+        "contact_name": reply.contact_name or None,
+        "contact_phone": reply.contact_phone or None,
+        "address": reply.contact_address or None,
+        "postcode": reply.postcode or None,
+        "is_sample": reply.is_sample,
+        "body": reply.body,
+        "sections": [
+            {"number": s.number, "heading": s.heading, "text": s.text} for s in reply.sections.all()
+        ],
+        "source_url": (
+            request.build_absolute_uri(reverse("replies:source", kwargs={"pk": reply.pk}))
+            if reply.source_file
+            else None
+        ),
+    }
+    return _json(data)
+
+
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Any other address under /api/."""
+    return _error(ApiError(404, "没有这个接口"))
+
+
+urlpatterns = [
+    path("replies/", reply_list, name="reply-list"),
+    path("replies/<int:pk>/", reply_detail, name="reply-detail"),
+    re_path(r"^(?P<rest>.*)$", not_found, name="not-found"),
+]

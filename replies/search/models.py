@@ -1,0 +1,114 @@
+"""Search tables: the per-reply search entry, overflow chunks, dictionary terms, zero results.
+
+``ReplySearch`` holds one row per *public* reply (a reply that is not public has none, so no
+search can ever return it). Its ``text`` is the reply's indexed fields, normalised and
+compacted (see ``tokenize.search_text``); the character unigrams and bigrams of that text are
+never stored: a GIN index over the expression ``replies_search_grams(text)`` (a PL/pgSQL
+function from migration 0003) holds them, so the table stays small.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from replies.search.tokenize import compact
+
+#: Above this many bytes of text the gram function returns NULL (a tsvector must stay under
+#: 1 MB); such a reply is matched through ReplySearchChunk instead.
+GRAMS_MAX_BYTES = 100_000
+
+
+class SearchGrams(models.Func):
+    """``replies_search_grams(text)``: the unigram+bigram tsvector the GIN indexes hold."""
+
+    function = "replies_search_grams"
+    output_field = SearchVectorField()
+
+
+class ReplySearch(models.Model):
+    """The search entry of one public reply; written only by ``replies.search.index``."""
+
+    reply = models.OneToOneField(
+        "replies.Reply",
+        models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+        verbose_name="答复",
+    )
+    text = models.TextField("检索文本")
+    head = models.TextField("标题检索文本")
+    words = SearchVectorField("词语")
+    chunked = models.BooleanField("分块索引", default=False)
+    indexed_at = models.DateTimeField("索引时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "检索条目"
+        verbose_name_plural = "检索条目"
+        indexes = [
+            GinIndex(SearchGrams("text"), name="replysearch_text_grams"),
+            GinIndex(SearchGrams("head"), name="replysearch_head_grams"),
+            GinIndex(fields=["words"], name="replysearch_words"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.reply_id)
+
+
+class ReplySearchChunk(models.Model):
+    """A piece of a very long reply's search text (with overlap), indexed like ``text``."""
+
+    entry = models.ForeignKey(ReplySearch, models.CASCADE, related_name="chunks")
+    ordinal = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        verbose_name = "检索分块"
+        verbose_name_plural = "检索分块"
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "ordinal"], name="replysearchchunk_order")
+        ]
+        indexes = [GinIndex(SearchGrams("text"), name="replysearchchunk_grams")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}#{self.ordinal}"
+
+
+class UserDictionaryTerm(models.Model):
+    """A domain word staff add to the segmenter (on top of fixtures/userdict.txt)."""
+
+    term = models.CharField("词语", max_length=40, unique=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_at = models.DateTimeField("添加时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "检索词典词语"
+        verbose_name_plural = "检索词典"
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def save(self, *args, **kwargs) -> None:
+        self.term = compact(self.term)
+        super().save(*args, **kwargs)
+
+
+class ZeroResultQuery(models.Model):
+    """A query that found nothing, by its normalised text, for staff to act on."""
+
+    query = models.CharField("检索词（规范化）", max_length=300, unique=True)
+    example = models.CharField("原始输入示例", max_length=300, blank=True)
+    count = models.PositiveIntegerField("次数", default=0)
+    first_seen = models.DateTimeField("首次出现", auto_now_add=True)
+    last_seen = models.DateTimeField("最近出现", auto_now=True)
+
+    class Meta:
+        verbose_name = "无结果检索"
+        verbose_name_plural = "无结果检索"
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return self.query

@@ -1,0 +1,305 @@
+"""User query → SQL: which replies match, and in which order. Never raises on user input.
+
+Matching (exact literal containment, see docs/search.md): each term becomes a subquery of
+reply ids over ``replies_replysearch``:
+
+* a one- or two-character term is one gram of the GIN expression index: exact, no recheck;
+* a longer term is (a) the replies having it as a whole word token (GIN on ``words``, exact,
+  no recheck), plus (b) the other replies having all its bigrams, checked literally with
+  ``strpos`` on the compact text — only (b) reads any text, and (b) is small in practice;
+* very long replies (chunked) are matched per chunk; chunks overlap by more than any term.
+
+Terms combine with AND / OR / NOT as ``id IN (…)`` conditions on any Reply queryset, so
+facets, counts and pagination work on the result like on any queryset.
+
+Ranking (``sort="relevance"``) is bounded: the first ``CANDIDATES`` matches in the order
+(title or proposal-title hit, newest) are scored — title/proposal-title hits per term, then
+occurrences in the whole text and proximity of the terms — and come first in score order;
+the remaining matches follow by (title hit, newest). Work per query is therefore at most
+``CANDIDATES`` text reads, whatever the number of matches.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import DatabaseError, connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from replies.models import Reply
+from replies.search.parse import ParsedQuery, Term, parse_query
+from replies.search.tokenize import compact, term_lexemes, tsquery_literal
+
+logger = logging.getLogger(__name__)
+
+#: How many matches are scored in full for relevance order.
+CANDIDATES = 200
+#: Two terms closer than this many characters count as near each other.
+NEAR = 20
+SORTS = ("relevance", "newest", "oldest", "number")
+
+_TABLE = "replies_replysearch"
+
+
+# --------------------------------------------------------------------------------------------
+# matching
+
+
+def _and_query(term: str) -> str:
+    return " & ".join(tsquery_literal(lexeme) for lexeme in term_lexemes(term))
+
+
+def term_sql(term: str) -> tuple[str, list]:
+    """SQL selecting the ids of the indexed replies that contain ``term`` literally."""
+    sql = "SELECT replies_search_match(%s, %s::tsquery, %s::tsquery)"
+    return sql, [term, _and_query(term), tsquery_literal(term)]
+
+
+def term_q(term: Term | str) -> Q:
+    """A Q object: the reply contains the term literally."""
+    text = term.text if isinstance(term, Term) else compact(term)
+    sql, params = term_sql(text)
+    return Q(pk__in=RawSQL(sql, params))
+
+
+def _hint_q(parsed: ParsedQuery) -> Q | None:
+    q = None
+    if parsed.number is not None:
+        q = Q(number_int=parsed.number)
+    if parsed.session is not None:
+        term, number = parsed.session
+        q = (q or Q()) | Q(session__term=term, session__number=number)
+    return q
+
+
+def match_q(parsed: ParsedQuery) -> Q | None:
+    """The Q object for the whole query, or None when it asks for nothing."""
+    if parsed.is_empty:
+        return None
+    q = Q()
+    for group in parsed.groups:
+        alternatives = Q()
+        for term in group:
+            alternatives |= term_q(term)
+        q &= alternatives
+    hint = _hint_q(parsed)
+    if hint is not None:
+        q |= hint
+    for term in parsed.excluded:
+        q &= ~term_q(term)
+    return q
+
+
+def narrow(queryset: QuerySet, query: str | ParsedQuery) -> QuerySet:
+    """Only the replies of ``queryset`` that match ``query`` (no ordering)."""
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    q = match_q(parsed)
+    return queryset if q is None else queryset.filter(q)
+
+
+def replies_containing(text: str) -> list[int]:
+    """Ids of the indexed replies whose search text contains ``text`` literally."""
+    term = compact(text)
+    if not term:
+        return []
+    sql, params = term_sql(term)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT reply_id FROM ({sql}) AS found(reply_id)", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+# --------------------------------------------------------------------------------------------
+# ranking
+
+
+def _head_q(parsed: ParsedQuery) -> Q | None:
+    terms = [t.text for t in parsed.positive_terms]
+    hint = _hint_q(parsed)
+    if not terms:
+        return hint
+    grams = " | ".join(f"({_and_query(t)})" for t in terms)
+    sql = "SELECT replies_search_head(%s::tsquery, %s::text[])"
+    q = Q(pk__in=RawSQL(sql, [grams, terms]))
+    return q if hint is None else q | hint
+
+
+def _pg_regex(text: str) -> str:
+    return re.sub(r"([\\^$.|?*+()\[\]{}-])", r"\\\1", text)
+
+
+def _score_candidates(parsed: ParsedQuery, ids: list[int], hinted: set[int]) -> dict[int, float]:
+    """Full scores of a few candidates: title hits, occurrences, proximity."""
+    groups = [[t.text for t in g] for g in parsed.groups]
+    terms = list(dict.fromkeys(t for g in groups for t in g))
+    if not ids:
+        return {}
+    if not terms:
+        return {i: (10.0 if i in hinted else 0.0) for i in ids}
+    select, params = [], []
+    for term in terms:
+        select.append("(strpos(head, %s) > 0)")
+        select.append("(char_length(text) - char_length(replace(text, %s, ''))) / %s")
+        params += [term, term, len(term)]
+    pairs = [(a[0], b[0]) for i, a in enumerate(groups) for b in groups[i + 1 :]][:6]
+    for a, b in pairs:
+        select.append("(text ~ %s)")
+        near = f".{{0,{NEAR}}}"
+        params.append(f"{_pg_regex(a)}{near}{_pg_regex(b)}|{_pg_regex(b)}{near}{_pg_regex(a)}")
+    sql = f"SELECT reply_id, {', '.join(select)} FROM {_TABLE} WHERE reply_id = ANY(%s)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, ids])
+        rows = cursor.fetchall()
+    scores: dict[int, float] = {}
+    for reply_id, *values in rows:
+        in_head = {t: bool(values[2 * k]) for k, t in enumerate(terms)}
+        tf = {t: values[2 * k + 1] or 0 for k, t in enumerate(terms)}
+        near_pairs = sum(1 for v in values[2 * len(terms) :] if v)
+        head_groups = sum(1 for g in groups if any(in_head[t] for t in g))
+        if reply_id in hinted:
+            head_groups += 1
+        body = sum(max(math.log1p(tf[t]) for t in g) for g in groups)
+        scores[reply_id] = round(10.0 * head_groups + body + 0.5 * near_pairs, 4)
+    return scores
+
+
+# --------------------------------------------------------------------------------------------
+# the search
+
+
+@dataclass
+class SearchOutcome:
+    """The result of :func:`search`: an ordered queryset plus what the page needs to show."""
+
+    queryset: QuerySet
+    parsed: ParsedQuery
+    terms: list[str] = field(default_factory=list)
+    scores: dict[int, float] = field(default_factory=dict)
+    sort: str = "newest"
+
+    @property
+    def notice(self) -> str:
+        """Chinese notices for the page (degraded to literal, truncated …), or ''."""
+        return " ".join(self.parsed.notices)
+
+    @property
+    def literal(self) -> bool:
+        return self.parsed.literal
+
+
+_ORDERS = {
+    "newest": (F("reply_date").desc(nulls_last=True), "-pk"),
+    "oldest": (F("reply_date").asc(nulls_last=True), "pk"),
+    "number": (F("number_int").asc(nulls_last=True), F("reply_date").desc(nulls_last=True), "pk"),
+}
+
+
+def search(
+    queryset: QuerySet | None = None, q: str | ParsedQuery = "", sort: str = "relevance"
+) -> SearchOutcome:
+    """Filter ``queryset`` (default: public replies) by ``q`` and order it by ``sort``.
+
+    Never raises for any ``q``; an unknown ``sort`` means relevance with a query, else newest.
+    """
+    base = Reply.objects.public() if queryset is None else queryset
+    parsed = q if isinstance(q, ParsedQuery) else parse_query(q)
+    terms = [t.text for t in parsed.positive_terms]
+    matched = narrow(base, parsed)
+    if sort not in SORTS or (sort == "relevance" and parsed.is_empty):
+        sort = "relevance" if not parsed.is_empty else "newest"
+    if sort != "relevance":
+        outcome = SearchOutcome(matched.order_by(*_ORDERS[sort]), parsed, terms, sort=sort)
+        if not parsed.is_empty and not matched.exists():
+            _log_zero(parsed, base)
+        return outcome
+    return _relevance(base, matched, parsed, terms)
+
+
+def _relevance(
+    base: QuerySet, matched: QuerySet, parsed: ParsedQuery, terms: list[str]
+) -> SearchOutcome:
+    head_q = _head_q(parsed)
+    head_flag = Case(When(head_q, then=1), default=0, output_field=IntegerField())
+    flagged = matched.annotate(search_head=head_flag)
+    rows = list(
+        flagged.order_by("-search_head", *_ORDERS["newest"]).values_list(
+            "pk", "reply_date", "search_head"
+        )[:CANDIDATES]
+    )
+    if not rows:
+        _log_zero(parsed, base)
+        return SearchOutcome(flagged.order_by(*_ORDERS["newest"]), parsed, terms, sort="relevance")
+    hinted = set()
+    hint = _hint_q(parsed)
+    if hint is not None:
+        hinted = set(
+            Reply.objects.filter(hint, pk__in=[r[0] for r in rows]).values_list("pk", flat=True)
+        )
+    scores = _score_candidates(parsed, [r[0] for r in rows], hinted)
+    dates = {pk: date for pk, date, _ in rows}
+    ranked = sorted(
+        scores,
+        key=lambda pk: (
+            -scores[pk],
+            -(dates[pk].toordinal() if dates.get(pk) else 0),
+            -pk,
+        ),
+    )
+    position = Func(
+        Value(ranked, output_field=ArrayField(BigIntegerField())),
+        F("pk"),
+        function="array_position",
+        output_field=IntegerField(),
+    )
+    ordered = flagged.annotate(
+        search_rank=Case(When(pk__in=ranked, then=position), default=None)
+    ).order_by(F("search_rank").asc(nulls_last=True), "-search_head", *_ORDERS["newest"])
+    return SearchOutcome(ordered, parsed, terms, scores, sort="relevance")
+
+
+# --------------------------------------------------------------------------------------------
+# zero results
+
+
+def normalized_query(parsed: ParsedQuery) -> str:
+    """A canonical text of the query, for the zero-result log."""
+    parts = [" OR ".join(t.text for t in group) for group in parsed.groups]
+    parts += [f"-{t.text}" for t in parsed.excluded]
+    return " ".join(parts)[:300]
+
+
+def _log_zero(parsed: ParsedQuery, base: QuerySet) -> None:
+    """Record a query that found nothing among all public replies (not due to a filter)."""
+    key = normalized_query(parsed)
+    if not key:
+        return
+    from replies.search.models import ZeroResultQuery
+
+    try:
+        if narrow(Reply.objects.public(), parsed).exists():
+            return
+        with transaction.atomic():
+            entry, created = ZeroResultQuery.objects.select_for_update().get_or_create(
+                query=key, defaults={"example": parsed.raw[:300], "count": 1}
+            )
+            if not created:
+                ZeroResultQuery.objects.filter(pk=entry.pk).update(
+                    count=F("count") + 1, example=parsed.raw[:300], last_seen=timezone.now()
+                )
+    except DatabaseError:  # logging must never break a search
+        logger.exception("could not record a zero-result query")
