@@ -438,7 +438,7 @@ def first_hit_section(blocks: list[Block]) -> Block | None:
 
 def reply_page(reply: Reply, q: str = "") -> dict[str, Any]:
     """Context for the reply page: body blocks, TOC, hits, sibling and related replies."""
-    terms = search_hook.parse(q).terms if q else []
+    terms = search_hook.query_terms(q) if q else []
     session = reply.session
     link = permalink(reply)
     sections = list(reply.sections.all())

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from replies.models import Department, Disclosure, Reply, Session, Status
+from replies.search.index import index_replies
 
 
 @pytest.fixture
@@ -35,6 +36,9 @@ def make_reply(db):
             "body": "提案收悉，现答复如下。",
         }
         defaults.update(fields)
-        return Reply.objects.create(**defaults)
+        reply = Reply.objects.create(**defaults)
+        # The index is refreshed on commit, which a test transaction never reaches.
+        index_replies([reply.pk])
+        return reply
 
     return make

@@ -12,7 +12,6 @@ from django.http import QueryDict
 
 from replies.browse import PAGE_SIZE, build_listing
 from replies.models import Reply
-from replies.search_hook import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -105,15 +104,6 @@ def test_empty_result_suggests_what_to_drop(client, corpus):
     expected = Reply.objects.public().filter(doc_kind="会办意见", result_class="A").count()
     assert f"去掉“关键词：电梯”</a>，可找到 {expected} 件" in html
     assert "减少检索词" in html
-
-
-def test_fallback_query_language():
-    assert parse('硅巷 "科技 创新" -电梯').terms == ["硅巷", "科技 创新"]
-    assert parse("硅巷 -电梯").excluded == ["电梯"]
-    broken = parse('"未闭合')
-    assert broken.terms == ["未闭合"] and "引号" in broken.notice
-    assert parse("OR |").terms == ["OR |"]
-    assert len(parse("字" * 2000).terms[0]) == 200
 
 
 def test_search_and_exclusion(make_reply):
