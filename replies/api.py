@@ -8,15 +8,15 @@ Only ``Reply.objects.public()`` is ever read. Errors are JSON with a 4xx status.
 
 from __future__ import annotations
 
-import datetime
 import functools
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path, reverse
 
-from replies.models import Department, Reply
+from replies.filters import ReplyFilter
+from replies.models import Reply
 from replies.search import highlight, query
 
 app_name = "api"
@@ -65,55 +65,15 @@ def _int_param(request: HttpRequest, name: str, default: int, low: int, high: in
 
 
 def apply_filters(queryset: QuerySet, params: Any) -> QuerySet:
-    """The browse filters (``replies.filters.ReplyFilter``), or a plain equivalent before it."""
+    """The browse page's filters (``replies.filters.ReplyFilter``); 400 for invalid values."""
     data = {k: params.get(k) for k in FILTER_PARAMS if params.get(k) not in (None, "")}
     if not data:
         return queryset
-    try:
-        from replies.filters import ReplyFilter
-    except ImportError:
-        return _plain_filters(queryset, data)
     filterset = ReplyFilter(data, queryset=queryset)
     if not filterset.is_valid():
         errors = {k: [str(e) for e in v] for k, v in filterset.errors.items()}
         raise ApiError(400, "筛选参数无效", errors=errors)
     return filterset.qs
-
-
-def _date(name: str, value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise ApiError(400, f"参数 {name} 必须是 YYYY-MM-DD 日期", parameter=name) from None
-
-
-def _plain_filters(queryset: QuerySet, data: dict[str, str]) -> QuerySet:
-    for name, value in data.items():
-        if name == "council":
-            queryset = queryset.filter(session__council_slug=value)
-        elif name in ("session", "year"):
-            if not value.isdigit():
-                raise ApiError(400, f"参数 {name} 必须是整数", parameter=name)
-            field = "session_id" if name == "session" else "session__year"
-            queryset = queryset.filter(**{field: int(value)})
-        elif name == "department":
-            department = Department.objects.filter(slug=value).first()
-            co = Reply.co_departments.through.objects.filter(department=department)
-            queryset = queryset.filter(Q(department=department) | Q(pk__in=co.values("reply_id")))
-        elif name == "sector":
-            queryset = queryset.filter(sector__slug=value)
-        elif name == "result":
-            queryset = queryset.filter(result_class=value)
-        elif name == "kind":
-            queryset = queryset.filter(doc_kind=value)
-        elif name == "date_from":
-            queryset = queryset.filter(reply_date__gte=_date(name, value))
-        elif name == "date_to":
-            queryset = queryset.filter(reply_date__lte=_date(name, value))
-        elif name == "number":
-            number = query.parse_query(value).number
-            queryset = queryset.filter(number_int=number) if number else queryset.none()
-    return queryset
 
 
 def _session_fields(reply: Reply) -> dict[str, Any]:
