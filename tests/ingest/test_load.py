@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from replies.ingest.parsed import JSON_KEYS
 from replies.ingest.pipeline import ingest_paths
@@ -151,3 +153,32 @@ def test_command_reports_problems_and_fails_when_something_is_rejected(db, tmp_p
     assert "empty.txt: 拒收：文件为空" in captured.err
     assert "新建 1" in captured.out and "拒收 1" in captured.out
     assert Reply.objects.get().status == Status.PUBLISHED
+
+
+def _ingest_statements(folder: Path, *args: str) -> list[str]:
+    sent: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        call_command("ingest", str(folder), "--publish", "--jobs", "1", *args)
+    return sent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ingest_waits_for_the_wal_flush_unless_fast_commit_is_asked(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    write(first, "district.txt", to_clean_text(DISTRICT).encode())
+    write(second, "co.docx", to_docx(CO_OPINION))
+    durable = _ingest_statements(first)
+    fast = _ingest_statements(second, "--fast-commit")
+    assert not any("synchronous_commit" in sql for sql in durable)
+    assert any("SET LOCAL synchronous_commit TO OFF" in sql for sql in fast)
+    assert Reply.objects.count() == 2
+    with connection.cursor() as cursor:  # SET LOCAL ended with each file's transaction
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"

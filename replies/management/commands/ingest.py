@@ -1,4 +1,5 @@
-"""python manage.py ingest PATH... [--dry-run] [--json-dir DIR] [--update] [--publish]"""
+"""python manage.py ingest PATH... [--dry-run] [--json-dir DIR] [--update] [--publish] [--jobs N]
+[--fast-commit]"""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ class Command(BaseCommand):
             default=min(4, os.cpu_count() or 1),
             help="并行解析的进程数（默认为 CPU 核数，最多 4）",
         )
+        parser.add_argument(
+            "--fast-commit",
+            action="store_true",
+            help="提交时不等待日志落盘（批量导入更快；数据库崩溃时最后片刻导入的文件可能丢失，"
+            "重新导入即可恢复）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         missing = [p for p in options["paths"] if not p.exists()]
@@ -69,6 +76,7 @@ class Command(BaseCommand):
                 json_dir=options["json_dir"],
                 on_result=report,
                 jobs=max(1, options["jobs"]),
+                durable=not options["fast_commit"],
             )
         finally:
             if bar is not None:
