@@ -273,9 +273,29 @@ def words(text: str) -> list[Word]:
     return out
 
 
-def _subwords(token: str, segmenter: Segmenter) -> Iterator[tuple[str, int]]:
+def long_words(text: str, min_chars: int = 3) -> list[str]:
+    """The texts of the :func:`words` of ``text`` that have at least ``min_chars`` characters.
+
+    The same tokens in the same order, without building a :class:`Word` for the many short
+    tokens: the indexer's fast path.
+    """
+    segmenter = get_segmenter()
+    sizes = tuple(size for size in (2, 3) if size >= min_chars)
+    out: list[str] = []
+    for token, _start, _end in segmenter.tokenize(normalize(text)):
+        n = len(token)
+        if n < min_chars or n > MAX_WORD_CHARS or not is_wordlike(token):
+            continue
+        out.append(token)
+        out.extend(sub for sub, _ in _subwords(token, segmenter, sizes))
+    return out
+
+
+def _subwords(
+    token: str, segmenter: Segmenter, sizes: tuple[int, ...] = (2, 3)
+) -> Iterator[tuple[str, int]]:
     n = len(token)
-    for size in (2, 3):
+    for size in sizes:
         if n <= size:
             continue
         for i in range(n - size + 1):

@@ -111,3 +111,10 @@ def test_search_text_separates_fields():
     assert text == "上海\x1f硅巷街区"
     assert "海硅" not in text
     assert tk.tsquery_literal("a'b\\c") == "'a''b\\\\c'"
+
+
+@settings(max_examples=200, deadline=None)
+@given(CJK_TEXT | st.sampled_from(["中华人民共和国科学技术委员会关于推进长三角一体化的答复"]))
+def test_long_words_are_the_long_tokens_of_words(text):
+    expected = [w.text for w in tk.words(text) if len(w.text) >= 3]
+    assert tk.long_words(text, 3) == expected
