@@ -24,6 +24,7 @@ from replies.ingest.extract import (
 )
 from replies.ingest.fields import NotAReply, parse
 from replies.ingest.parsed import ParsedReply
+from replies.search import index as search_index
 
 LABELS_FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "result_labels.json"
 
@@ -172,12 +173,17 @@ def ingest_paths(
     on_result: Callable[[FileResult], None] | None = None,
     files: list[Path] | None = None,
     jobs: int = 1,
+    durable: bool = True,
 ) -> IngestSummary:
     """Parse every file under paths and (unless dry_run) save each in its own transaction.
 
-    The batch remembers the sessions and units it meets, and commits without waiting for
-    each WAL flush (see ``save_reply``'s ``durable``). With ``jobs`` > 1, files are read and
-    parsed by that many worker processes while this process saves them, in input order.
+    The batch remembers the sessions and units it meets, and indexes the saved replies for
+    search in batches (``replies.search.index.deferred``) rather than one by one. With
+    ``durable`` off, commits do not wait for the WAL flush (see ``save_reply``): faster, but
+    a server crash may lose the last moments of committed files (the database stays
+    consistent; ingesting again restores them). With ``jobs`` > 1, files are read and
+    parsed by that many worker processes while
+    this process saves them, in input order.
     """
     if result_classes is None:
         result_classes = result_class_table()
@@ -186,24 +192,26 @@ def ingest_paths(
     lookups = Lookups()
     summary = IngestSummary()
     files = files if files is not None else iter_files(paths)
-    for path, (data, reply, reason) in parsed_files(files, result_classes, jobs):
-        result = _finish(
-            path,
-            data,
-            reply,
-            reason,
-            publish=publish,
-            update=update,
-            sample=sample,
-            dry_run=dry_run,
-            lookups=lookups,
-            durable=False,
-        )
-        if json_dir is not None:
-            write_json(json_dir, path, result)
-        summary.add(result)
-        if on_result is not None:
-            on_result(result)
+    with search_index.deferred() as flush_index:
+        for path, (data, reply, reason) in parsed_files(files, result_classes, jobs):
+            result = _finish(
+                path,
+                data,
+                reply,
+                reason,
+                publish=publish,
+                update=update,
+                sample=sample,
+                dry_run=dry_run,
+                lookups=lookups,
+                durable=durable,
+            )
+            flush_index()
+            if json_dir is not None:
+                write_json(json_dir, path, result)
+            summary.add(result)
+            if on_result is not None:
+                on_result(result)
     return summary
 
 

@@ -7,7 +7,7 @@ Entry points:
 * :func:`schedule`: index when the current transaction commits (used by the signals in
   ``replies.search.signals``: every save, edit and ingest of a reply is indexed that way).
 * :func:`deferred`: a context manager for bulk loads; saves inside it are indexed in batches
-  at the end instead of one by one.
+  of :data:`BATCH` instead of one by one.
 * :func:`reindex_all`: rebuild everything (``manage.py reindex``).
 """
 
@@ -79,9 +79,8 @@ def word_lexemes(parts: Iterable[str]) -> list[str]:
     """Distinct word tokens of three or more characters (the exact-token shortcut)."""
     seen: dict[str, None] = {}
     for part in parts:
-        for word in tokenize.words(part):
-            if len(word.text) >= 3:
-                seen.setdefault(word.text)
+        for word in tokenize.long_words(part, 3):
+            seen.setdefault(word)
     return list(seen)[:MAX_WORDS]
 
 
@@ -136,6 +135,8 @@ def index_reply(reply: Reply | int) -> bool:
 
 @transaction.atomic
 def _write(batch: list[int], entries: list[Entry]) -> None:
+    # An unchanged entry is left as it is: no new row version, no index update (a reindex of
+    # an index that is already current only reads).
     kept = {e.reply_id for e in entries}
     ReplySearch.objects.filter(reply_id__in=[i for i in batch if i not in kept]).delete()
     ReplySearchChunk.objects.filter(entry_id__in=batch).delete()
@@ -148,6 +149,8 @@ def _write(batch: list[int], entries: list[Entry]) -> None:
             VALUES (%s, %s, %s, %s::tsvector, %s, now())
             ON CONFLICT (reply_id) DO UPDATE SET text = EXCLUDED.text, head = EXCLUDED.head,
                 words = EXCLUDED.words, chunked = EXCLUDED.chunked, indexed_at = now()
+            WHERE (replies_replysearch.text, replies_replysearch.head, replies_replysearch.words)
+                IS DISTINCT FROM (EXCLUDED.text, EXCLUDED.head, EXCLUDED.words)
             """,
             [(e.reply_id, e.text, e.head, e.words, bool(e.chunks)) for e in entries],
         )
@@ -205,12 +208,25 @@ def _flush() -> None:
 
 
 @contextmanager
-def deferred() -> Iterator[set[int]]:
-    """Collect the replies saved inside the block and index them in batches at its end."""
+def deferred() -> Iterator[Callable[[], None]]:
+    """Collect the replies saved inside the block and index them in batches.
+
+    Yields ``flush``: call it between transactions (e.g. after each file of a batch import)
+    to index the collected replies once :data:`BATCH` of them are waiting; the rest are
+    indexed when the block ends. Until then, a collected reply is saved but not yet
+    searchable (``reindex`` repairs an interrupted run).
+    """
     outer = _state.deferred
     _state.deferred = set() if outer is None else outer
+
+    def flush() -> None:
+        pending = _state.deferred
+        if outer is None and pending is not None and len(pending) >= BATCH:
+            index_replies(pending)
+            pending.clear()
+
     try:
-        yield _state.deferred
+        yield flush
     finally:
         ids = _state.deferred
         _state.deferred = outer
