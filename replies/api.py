@@ -140,12 +140,12 @@ def reply_list(request: HttpRequest) -> JsonResponse:
             raise ApiError(400, f"sort 只能是 {'、'.join(query.SORTS)}", parameter="sort")
         base = apply_filters(Reply.objects.public(), request.GET)
         outcome = query.search(base, request.GET.get("q", ""), sort)
-        ordered = outcome.queryset.select_related("session", "department", "sector")
+        ordered = outcome.results.select_related("session", "department", "sector")
         count = ordered.count()
         last = max(1, -(-count // size))
         if page > last:
             raise ApiError(404, "页码超出范围", count=count, pages=last)
-        rows = list(ordered[(page - 1) * size : page * size])
+        rows = ordered[(page - 1) * size : page * size]
     except ApiError as exc:
         return _error(exc)
     data = {

@@ -29,6 +29,7 @@ from replies.filters import (
     label_for,
 )
 from replies.models import DocKind, Reply, ResultClass, Session, chinese_number
+from replies.search.cache import cached
 
 PAGE_SIZE = 20
 #: Facet options shown before the rest fold into "更多".
@@ -196,7 +197,7 @@ def build_listing(
     if outcome.notice:
         notices.append(outcome.notice)
 
-    results = outcome.queryset.select_related("session", "department")
+    results = outcome.results.select_related("session", "department")
     if not q:
         results = results.defer("body")
     page = Paginator(results, PAGE_SIZE).get_page(state.get("page"))
@@ -206,11 +207,17 @@ def build_listing(
         reply.snippets = search_hook.snippets(reply.body, outcome.terms) if q else []
     page.object_list = replies
 
-    facets = facet_counts(
-        filterset,
-        public,
-        narrow=lambda qs: search_hook.narrow(qs, q),
-        names=tuple(name for name in FACETS if name not in fixed),
+    names = tuple(name for name in FACETS if name not in fixed)
+    facets = cached(
+        (
+            "facets",
+            sorted((k, v) for k, v in {**state, **fixed}.items() if k not in ("page", "sort")),
+            names,
+            str(public.query) if base is not None else "",
+        ),
+        lambda: facet_counts(
+            filterset, public, narrow=lambda qs: search_hook.narrow(qs, q), names=names
+        ),
     )
     for facet in facets:
         for option in facet.options:

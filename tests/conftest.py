@@ -42,3 +42,10 @@ def make_reply(db):
         return reply
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _no_search_cache(settings):
+    """Test transactions never commit, so the index generation (moved at commit) cannot tell
+    cached search results apart: caching is off unless a test turns it on."""
+    settings.SEARCH_CACHE_SECONDS = 0

@@ -24,13 +24,17 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
+    Count,
     F,
     Func,
     IntegerField,
@@ -38,11 +42,13 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from replies.models import Reply
+from replies.search.cache import cached
 from replies.search.parse import ParsedQuery, Term, parse_query
 from replies.search.tokenize import compact, term_lexemes, tsquery_literal
 
@@ -182,15 +188,73 @@ def _score_candidates(parsed: ParsedQuery, ids: list[int], hinted: set[int]) -> 
 # the search
 
 
+class Results:
+    """The matches of a search in order, as a :class:`~django.core.paginator.Paginator` wants.
+
+    The count and the ids of the first :data:`CANDIDATES` matches come from one pass over the
+    matches (and the cache); pages among those are read by primary key, without evaluating
+    the query again. Later pages slice the full ordered queryset.
+    """
+
+    def __init__(self, ordered: QuerySet, rows: QuerySet, count: int, first: list[int]) -> None:
+        # Not called ``ordered``: Paginator reads that attribute as a flag (and would run it).
+        self.queryset = ordered
+        self.rows = rows
+        self._count = count
+        self.first = first
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Reply]:
+        return iter(self[:])
+
+    def _with(self, method: str, *args: Any) -> Results:
+        return Results(
+            getattr(self.queryset, method)(*args),
+            getattr(self.rows, method)(*args),
+            self._count,
+            self.first,
+        )
+
+    def select_related(self, *fields: str) -> Results:
+        return self._with("select_related", *fields)
+
+    def defer(self, *fields: str) -> Results:
+        return self._with("defer", *fields)
+
+    def __getitem__(self, item: slice) -> list[Reply]:
+        if not isinstance(item, slice):
+            raise TypeError("Results are read by slice")
+        start, stop = item.start or 0, self._count if item.stop is None else item.stop
+        if stop <= len(self.first) or len(self.first) == self._count:
+            ids = self.first[start:stop]
+            found = {reply.pk: reply for reply in self.rows.filter(pk__in=ids)}
+            return [found[pk] for pk in ids if pk in found]
+        return list(self.queryset[start:stop])
+
+
 @dataclass
 class SearchOutcome:
-    """The result of :func:`search`: an ordered queryset plus what the page needs to show."""
+    """The result of :func:`search`: the ordered matches plus what the page needs to show."""
 
-    queryset: QuerySet
+    results: Results
     parsed: ParsedQuery
     terms: list[str] = field(default_factory=list)
     scores: dict[int, float] = field(default_factory=dict)
     sort: str = "newest"
+
+    @property
+    def queryset(self) -> QuerySet:
+        """Every match, in order, as a queryset (evaluates the query; prefer ``results``)."""
+        return self.results.queryset
+
+    @property
+    def count(self) -> int:
+        return self.results.count()
 
     @property
     def notice(self) -> str:
@@ -222,29 +286,57 @@ def search(
     matched = narrow(base, parsed)
     if sort not in SORTS or (sort == "relevance" and parsed.is_empty):
         sort = "relevance" if not parsed.is_empty else "newest"
+    key = (*_sql_of(base), normalized_query(parsed), sort)
     if sort != "relevance":
-        outcome = SearchOutcome(matched.order_by(*_ORDERS[sort]), parsed, terms, sort=sort)
-        if not parsed.is_empty and not matched.exists():
+        ordered = matched.order_by(*_ORDERS[sort])
+        first, count = cached(("first", *key), lambda: _first(ordered))
+        if not parsed.is_empty and count == 0:
             _log_zero(parsed, base)
-        return outcome
-    return _relevance(base, matched, parsed, terms)
+        return SearchOutcome(Results(ordered, base, count, first), parsed, terms, sort=sort)
+    ranked, scores, count = cached(("ranked", *key), lambda: _rank(matched, parsed))
+    if count == 0:
+        _log_zero(parsed, base)
+    return _relevance_outcome(base, matched, parsed, terms, ranked, scores, count)
 
 
-def _relevance(
-    base: QuerySet, matched: QuerySet, parsed: ParsedQuery, terms: list[str]
-) -> SearchOutcome:
-    head_q = _head_q(parsed)
-    head_flag = Case(When(head_q, then=1), default=0, output_field=IntegerField())
-    flagged = matched.annotate(search_head=head_flag)
+def _sql_of(queryset: QuerySet) -> tuple:
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return ("nothing",)
+
+
+def _first(ordered: QuerySet) -> tuple[list[int], int]:
+    """The ids of the first CANDIDATES rows of ``ordered`` and the number of all its rows,
+    in one pass."""
     rows = list(
-        flagged.order_by("-search_head", *_ORDERS["newest"]).values_list(
-            "pk", "reply_date", "search_head"
-        )[:CANDIDATES]
+        ordered.annotate(search_total=Window(Count("*"))).values_list("pk", "search_total")[
+            :CANDIDATES
+        ]
+    )
+    return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
+
+
+def _flagged(matched: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    head_q = _head_q(parsed)
+    if head_q is None:
+        return matched.annotate(search_head=Value(0, output_field=IntegerField()))
+    return matched.annotate(
+        search_head=Case(When(head_q, then=1), default=0, output_field=IntegerField())
+    )
+
+
+def _rank(matched: QuerySet, parsed: ParsedQuery) -> tuple[list[int], dict[int, float], int]:
+    """The CANDIDATES first matches by (title hit, newest), scored and sorted; the count."""
+    rows = list(
+        _flagged(matched, parsed)
+        .annotate(search_total=Window(Count("*")))
+        .order_by("-search_head", *_ORDERS["newest"])
+        .values_list("pk", "reply_date", "search_total")[:CANDIDATES]
     )
     if not rows:
-        _log_zero(parsed, base)
-        return SearchOutcome(flagged.order_by(*_ORDERS["newest"]), parsed, terms, sort="relevance")
-    hinted = set()
+        return [], {}, 0
+    hinted: set[int] = set()
     hint = _hint_q(parsed)
     if hint is not None:
         hinted = set(
@@ -260,16 +352,32 @@ def _relevance(
             -pk,
         ),
     )
-    position = Func(
-        Value(ranked, output_field=ArrayField(BigIntegerField())),
-        F("pk"),
-        function="array_position",
-        output_field=IntegerField(),
-    )
-    ordered = flagged.annotate(
-        search_rank=Case(When(pk__in=ranked, then=position), default=None)
-    ).order_by(F("search_rank").asc(nulls_last=True), "-search_head", *_ORDERS["newest"])
-    return SearchOutcome(ordered, parsed, terms, scores, sort="relevance")
+    return ranked, scores, rows[0][2]
+
+
+def _relevance_outcome(
+    base: QuerySet,
+    matched: QuerySet,
+    parsed: ParsedQuery,
+    terms: list[str],
+    ranked: list[int],
+    scores: dict[int, float],
+    count: int,
+) -> SearchOutcome:
+    flagged = _flagged(matched, parsed)
+    if not ranked:
+        ordered = flagged.order_by(*_ORDERS["newest"])
+    else:
+        position = Func(
+            Value(ranked, output_field=ArrayField(BigIntegerField())),
+            F("pk"),
+            function="array_position",
+            output_field=IntegerField(),
+        )
+        ordered = flagged.annotate(
+            search_rank=Case(When(pk__in=ranked, then=position), default=None)
+        ).order_by(F("search_rank").asc(nulls_last=True), "-search_head", *_ORDERS["newest"])
+    return SearchOutcome(Results(ordered, base, count, ranked), parsed, terms, scores, "relevance")
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,9 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         outcome = query.search(None, " ".join(options["query"]), options["sort"])
-        ordered = outcome.queryset.select_related("session", "department")
+        ordered = outcome.results.select_related("session", "department")
         count = ordered.count()
-        rows = list(ordered if options["all"] else ordered[:20])
+        rows = ordered[:] if options["all"] else ordered[:20]
         if options["json"]:
             results = [
                 {
