@@ -54,7 +54,7 @@ def profile(n: int, data_dir: Path) -> dict[str, Any]:
         CorpusGenerator().write_txt(corpus, n + WARMUP)
     files = iter_files([corpus])[: n + WARMUP]
     site.reset_database()
-    ingest_paths([], publish=True, files=files[:WARMUP])
+    ingest_paths([], publish=True, files=files[:WARMUP], durable=False)
 
     totals: dict[str, float] = defaultdict(float)
     pipeline.extract_bytes = _timed(totals, "extract", pipeline.extract_bytes)
@@ -72,7 +72,7 @@ def profile(n: int, data_dir: Path) -> dict[str, Any]:
     started = time.perf_counter()
     with connection.execute_wrapper(count):
         profiler.enable()
-        summary = ingest_paths([], publish=True, files=files[WARMUP:])
+        summary = ingest_paths([], publish=True, files=files[WARMUP:], durable=False)
         profiler.disable()
     seconds = time.perf_counter() - started
     created = summary.created or 1

@@ -85,7 +85,9 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(
             f"| ingest (txt, real pipeline) | {ingest['created']:,} created, "
             f"{ingest['rejected']} rejected in {ingest['seconds']:,.0f} s = **{rate} replies/s**"
-            f"{_mark(rate, TARGETS['ingest_replies_per_s'], True)} | ≥ 100 replies/s |"
+            f"{_mark(rate, TARGETS['ingest_replies_per_s'], True)}"
+            + (f" (loaded by `{results['ingest_from']}`)" if results.get("ingest_from") else "")
+            + " | ≥ 100 replies/s |"
         )
     reindex = results.get("reindex_s")
     lines.append(
@@ -124,9 +126,6 @@ def markdown(results: dict[str, Any]) -> str:
             f"{_ms(site.get('p99'))} | {base.get('n', 0)} | {_ms(base.get('p50'))} | "
             f"{_ms(base.get('p95'))} | {ratio} |"
         )
-    if not search.get("available", True):
-        lines.append("")
-        lines.append("The site's search code was not available in this run: baseline only.")
     lines += [
         "",
         "Pages (Django test client, server time in ms, SQL queries per page):",

@@ -87,12 +87,17 @@ def database_settings() -> dict[str, str]:
 def ingest(
     corpus_dir: Path, progress: Callable[[Any], None] | None = None, jobs: int = 1
 ) -> dict[str, Any]:
-    """Ingest every file under ``corpus_dir`` through the real pipeline, published."""
+    """Ingest every file under ``corpus_dir`` through the real pipeline, published.
+
+    As ``manage.py ingest --publish --fast-commit`` does: commits do not wait for the WAL flush.
+    """
     from replies.ingest.pipeline import ingest_paths, iter_files
 
     files = iter_files([corpus_dir])
     started = time.perf_counter()
-    summary = ingest_paths([corpus_dir], publish=True, files=files, on_result=progress, jobs=jobs)
+    summary = ingest_paths(
+        [corpus_dir], publish=True, files=files, on_result=progress, jobs=jobs, durable=False
+    )
     seconds = time.perf_counter() - started
     return {
         "files": len(files),
@@ -218,13 +223,21 @@ def page_number(page: int, count: int) -> int:
     return min(page, last)
 
 
-def site_search() -> Callable[[BenchQuery], tuple[int, list[int]]] | None:
-    """The site's own search (count and one page of ids), or None before it exists."""
-    try:
-        from replies.search import query as search_query  # noqa: F401
-    except ImportError:
-        return None
-    return None
+def site_search() -> Callable[[BenchQuery], tuple[int, list[int]]]:
+    """The site's own search (count and one page of ids), as the listing page runs it."""
+    from replies.filters import ReplyFilter
+    from replies.models import Reply
+    from replies.search.query import search
+
+    def run(query: BenchQuery) -> tuple[int, list[int]]:
+        public = Reply.objects.public()
+        filterset = ReplyFilter(facet_params(dict(query.filters)), queryset=public)
+        outcome = search(filterset.filter_except(public), query.q, query.sort or "relevance")
+        count = outcome.count
+        offset = (page_number(query.page, count) - 1) * PAGE_SIZE
+        return count, [reply.pk for reply in outcome.results[offset : offset + PAGE_SIZE]]
+
+    return run
 
 
 def explain_slowest(func: Callable[[BenchQuery], Any], query: BenchQuery) -> dict[str, Any]:
