@@ -45,8 +45,8 @@ def test_runner_measures_everything_at_a_tiny_size(tmp_path, data_dir):
     assert results["sizes"]["database"] > 0
     for kind in QUERY_CLASSES:
         assert results["search"][kind]["baseline"]["n"] == 5
-        if results["search"]["available"]:
-            assert results["search"][kind]["site"]["n"] == 5
+        assert results["search"][kind]["site"]["n"] == 5
+        assert results["search"][kind]["site_finds_baseline"] is True
     for page in ("browse", "search", "reply"):
         assert results["pages"][page]["statuses"] == [200]
         assert results["pages"][page]["queries"]["max"] >= 1
