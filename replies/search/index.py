@@ -115,15 +115,18 @@ def _load(ids: list[int]) -> list[Reply]:
     )
 
 
-def index_replies(ids: Iterable[int]) -> int:
-    """(Re)build the entries of these replies now; returns how many public ones were indexed."""
+def index_replies(ids: Iterable[int], force: bool = False) -> int:
+    """(Re)build the entries of these replies now; returns how many public ones were indexed.
+
+    An entry that would not change is left alone unless ``force`` (rewrite every row).
+    """
     ensure_dictionary()
     ids = sorted({int(i) for i in ids if i})
     done = 0
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         entries = [build_entry(reply) for reply in _load(batch)]
-        _write(batch, entries)
+        _write(batch, entries, force)
         done += len(entries)
     return done
 
@@ -133,10 +136,17 @@ def index_reply(reply: Reply | int) -> bool:
     return index_replies([reply if isinstance(reply, int) else reply.pk]) == 1
 
 
+_CHANGED = """
+    WHERE (replies_replysearch.text, replies_replysearch.head, replies_replysearch.words)
+        IS DISTINCT FROM (EXCLUDED.text, EXCLUDED.head, EXCLUDED.words)
+"""
+
+
 @transaction.atomic
-def _write(batch: list[int], entries: list[Entry]) -> None:
+def _write(batch: list[int], entries: list[Entry], force: bool = False) -> None:
     # An unchanged entry is left as it is: no new row version, no index update (a reindex of
     # an index that is already current only reads).
+    changed = "" if force else _CHANGED
     kept = {e.reply_id for e in entries}
     ReplySearch.objects.filter(reply_id__in=[i for i in batch if i not in kept]).delete()
     ReplySearchChunk.objects.filter(entry_id__in=batch).delete()
@@ -149,9 +159,8 @@ def _write(batch: list[int], entries: list[Entry]) -> None:
             VALUES (%s, %s, %s, %s::tsvector, %s, now())
             ON CONFLICT (reply_id) DO UPDATE SET text = EXCLUDED.text, head = EXCLUDED.head,
                 words = EXCLUDED.words, chunked = EXCLUDED.chunked, indexed_at = now()
-            WHERE (replies_replysearch.text, replies_replysearch.head, replies_replysearch.words)
-                IS DISTINCT FROM (EXCLUDED.text, EXCLUDED.head, EXCLUDED.words)
-            """,
+            """
+            + changed,
             [(e.reply_id, e.text, e.head, e.words, bool(e.chunks)) for e in entries],
         )
     ReplySearchChunk.objects.bulk_create(
@@ -161,8 +170,9 @@ def _write(batch: list[int], entries: list[Entry]) -> None:
     )
 
 
-def reindex_all(progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild every entry; remove entries of replies that are no longer public."""
+def reindex_all(progress: Callable[[int], None] | None = None, force: bool = False) -> int:
+    """Rebuild every entry (rewriting unchanged ones only with ``force``); remove entries of
+    replies that are no longer public."""
     ensure_dictionary(max_age=0)
     public = set(Reply.objects.public().values_list("pk", flat=True))
     stale = set(ReplySearch.objects.values_list("reply_id", flat=True)) - public
@@ -170,7 +180,7 @@ def reindex_all(progress: Callable[[int], None] | None = None) -> int:
     ids = sorted(public)
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        index_replies(batch)
+        index_replies(batch, force)
         if progress:
             progress(len(batch))
     return len(ids)

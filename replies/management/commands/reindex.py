@@ -14,14 +14,19 @@ from replies.search import index
 
 
 class Command(BaseCommand):
-    help = "重建全部公开答复的检索索引（显示进度）。"
+    help = "重建全部公开答复的检索索引（显示进度）；未变化的条目不重写，除非指定 --force。"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="重写每一条检索条目（包括未变化的）"
+        )
 
     def handle(self, *args, **options) -> None:
         started = time.perf_counter()
         total = Reply.objects.public().count()
         show = options["verbosity"] > 0 and sys.stderr.isatty()
         with tqdm(total=total, unit="条", desc="重建索引", disable=not show) as bar:
-            done = index.reindex_all(progress=bar.update)
+            done = index.reindex_all(progress=bar.update, force=options["force"])
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE replies_replysearch")
             cursor.execute("ANALYZE replies_replysearchchunk")
