@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +222,21 @@ def page_number(page: int, count: int) -> int:
     """The page asked for, or the last page when the corpus is too small to have it."""
     last = max(1, -(-count // PAGE_SIZE))
     return min(page, last)
+
+
+@contextmanager
+def result_cache(on: bool) -> Iterator[None]:
+    """Run the block with the search result cache on (emptied first) or off."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    saved = settings.SEARCH_CACHE_SECONDS
+    settings.SEARCH_CACHE_SECONDS = 300 if on else 0
+    cache.clear()
+    try:
+        yield
+    finally:
+        settings.SEARCH_CACHE_SECONDS = saved
 
 
 def site_search() -> Callable[[BenchQuery], tuple[int, list[int]]]:
