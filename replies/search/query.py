@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -391,11 +392,19 @@ def normalized_query(parsed: ParsedQuery) -> str:
     return " ".join(parts)[:300]
 
 
+def _storable(text: str) -> str:
+    """``text`` as PostgreSQL can store it: control characters (NUL …) become spaces and lone
+    surrogates (from a command-line argument that is not UTF-8) are dropped."""
+    kinds = {"Cc": " ", "Cs": ""}
+    return "".join(kinds.get(unicodedata.category(ch), ch) for ch in text)
+
+
 def _log_zero(parsed: ParsedQuery, base: QuerySet) -> None:
     """Record a query that found nothing among all public replies (not due to a filter)."""
     key = normalized_query(parsed)
     if not key:
         return
+    example = _storable(parsed.raw)[:300]
     from replies.search.models import ZeroResultQuery
 
     try:
@@ -403,11 +412,11 @@ def _log_zero(parsed: ParsedQuery, base: QuerySet) -> None:
             return
         with transaction.atomic():
             entry, created = ZeroResultQuery.objects.select_for_update().get_or_create(
-                query=key, defaults={"example": parsed.raw[:300], "count": 1}
+                query=key, defaults={"example": example, "count": 1}
             )
             if not created:
                 ZeroResultQuery.objects.filter(pk=entry.pk).update(
-                    count=F("count") + 1, example=parsed.raw[:300], last_seen=timezone.now()
+                    count=F("count") + 1, example=example, last_seen=timezone.now()
                 )
     except DatabaseError:  # logging must never break a search
         logger.exception("could not record a zero-result query")
