@@ -266,17 +266,17 @@ def ensure_dictionary(max_age: float = 30.0) -> None:
         _Dictionary.version = version
 
 
-def dictionary_changed(term: str) -> None:
+def dictionary_changed(*terms: str) -> None:
     """After a term is added, edited or removed: reload it and re-index the replies it is in.
 
     Adding or removing a word can only change the segmentation of text that contains it, and
-    the character index finds exactly those replies.
+    the character index finds exactly those replies. An edit passes the old and the new word.
     """
 
     def run() -> None:
         from replies.search.query import replies_containing
 
         ensure_dictionary(max_age=0)
-        index_replies(replies_containing(term))
+        index_replies({pk for term in terms for pk in replies_containing(term)})
 
     transaction.on_commit(run)

@@ -9,7 +9,13 @@ complete. Bulk operations that bypass signals (``bulk_create``, ``QuerySet.updat
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_save,
+)
 from django.dispatch import receiver
 
 from replies.models import Department, DepartmentAlias, Reply, Sector, Session
@@ -69,11 +75,22 @@ def _session_saved(sender, instance: Session, created: bool = False, raw: bool =
         index.schedule(_related("session", instance.pk))
 
 
+@receiver(pre_save, sender=UserDictionaryTerm, dispatch_uid="search_term_saving")
+def _dictionary_term_saving(sender, instance: UserDictionaryTerm, raw: bool = False, **kwargs):
+    """Remember the word an edit replaces: the replies holding it are re-indexed too."""
+    old = None
+    if not raw and instance.pk is not None:
+        old = sender.objects.filter(pk=instance.pk).values_list("term", flat=True).first()
+    instance._search_old_term = old
+
+
 @receiver(post_save, sender=UserDictionaryTerm, dispatch_uid="search_term_saved")
 @receiver(post_delete, sender=UserDictionaryTerm, dispatch_uid="search_term_deleted")
 def _dictionary_changed(sender, instance: UserDictionaryTerm, raw: bool = False, **kwargs):
     if not raw:
-        index.dictionary_changed(instance.term)
+        old = getattr(instance, "_search_old_term", None)
+        terms = [instance.term] + ([old] if old and old != instance.term else [])
+        index.dictionary_changed(*terms)
 
 
 @receiver(post_migrate, dispatch_uid="search_after_migrate")
