@@ -26,6 +26,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from replies.models import Reply
+from replies.search import stats
 from replies.search.cache import cached
 from replies.search.parse import ParsedQuery, Term, parse_query
 from replies.search.tokenize import compact, term_lexemes, tsquery_literal
@@ -83,6 +85,27 @@ def term_q(term: Term | str) -> Q:
     text = term.text if isinstance(term, Term) else compact(term)
     sql, params = term_sql(text)
     return Q(pk__in=RawSQL(sql, params))
+
+
+@contextmanager
+def planned(query: str | ParsedQuery) -> Iterator[None]:
+    """Run the block's statements with the join plan that suits the query's terms.
+
+    ``replies_search_match`` hides its predicate from the planner, which then expects few ids
+    and probes replies_reply's primary key once per id. For a term in many replies (see
+    ``stats``) a hash join is several times cheaper, so nested loops are turned off for the
+    block (and restored after it).
+    """
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    if not any(stats.is_common(term.text) for term in parsed.positive_terms):
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
 
 
 def _hint_q(parsed: ParsedQuery) -> Q | None:
@@ -197,12 +220,20 @@ class Results:
     the query again. Later pages slice the full ordered queryset.
     """
 
-    def __init__(self, ordered: QuerySet, rows: QuerySet, count: int, first: list[int]) -> None:
+    def __init__(
+        self,
+        ordered: QuerySet,
+        rows: QuerySet,
+        count: int,
+        first: list[int],
+        parsed: ParsedQuery | None = None,
+    ) -> None:
         # Not called ``ordered``: Paginator reads that attribute as a flag (and would run it).
         self.queryset = ordered
         self.rows = rows
         self._count = count
         self.first = first
+        self.parsed = parsed
 
     def count(self) -> int:
         return self._count
@@ -219,6 +250,7 @@ class Results:
             getattr(self.rows, method)(*args),
             self._count,
             self.first,
+            self.parsed,
         )
 
     def select_related(self, *fields: str) -> Results:
@@ -235,7 +267,10 @@ class Results:
             ids = self.first[start:stop]
             found = {reply.pk: reply for reply in self.rows.filter(pk__in=ids)}
             return [found[pk] for pk in ids if pk in found]
-        return list(self.queryset[start:stop])
+        if self.parsed is None:
+            return list(self.queryset[start:stop])
+        with planned(self.parsed):
+            return list(self.queryset[start:stop])
 
 
 @dataclass
@@ -290,10 +325,11 @@ def search(
     key = (*_sql_of(base), normalized_query(parsed), sort)
     if sort != "relevance":
         ordered = matched.order_by(*_ORDERS[sort])
-        first, count = cached(("first", *key), lambda: _first(ordered))
+        first, count = cached(("first", *key), lambda: _first(ordered, parsed))
         if not parsed.is_empty and count == 0:
             _log_zero(parsed, base)
-        return SearchOutcome(Results(ordered, base, count, first), parsed, terms, sort=sort)
+        results = Results(ordered, base, count, first, parsed)
+        return SearchOutcome(results, parsed, terms, sort=sort)
     ranked, scores, count = cached(("ranked", *key), lambda: _rank(matched, parsed))
     if count == 0:
         _log_zero(parsed, base)
@@ -307,14 +343,15 @@ def _sql_of(queryset: QuerySet) -> tuple:
         return ("nothing",)
 
 
-def _first(ordered: QuerySet) -> tuple[list[int], int]:
+def _first(ordered: QuerySet, parsed: ParsedQuery) -> tuple[list[int], int]:
     """The ids of the first CANDIDATES rows of ``ordered`` and the number of all its rows,
     in one pass."""
-    rows = list(
-        ordered.annotate(search_total=Window(Count("*"))).values_list("pk", "search_total")[
-            :CANDIDATES
-        ]
-    )
+    with planned(parsed):
+        rows = list(
+            ordered.annotate(search_total=Window(Count("*"))).values_list("pk", "search_total")[
+                :CANDIDATES
+            ]
+        )
     return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
 
 
@@ -329,12 +366,13 @@ def _flagged(matched: QuerySet, parsed: ParsedQuery) -> QuerySet:
 
 def _rank(matched: QuerySet, parsed: ParsedQuery) -> tuple[list[int], dict[int, float], int]:
     """The CANDIDATES first matches by (title hit, newest), scored and sorted; the count."""
-    rows = list(
-        _flagged(matched, parsed)
-        .annotate(search_total=Window(Count("*")))
-        .order_by("-search_head", *_ORDERS["newest"])
-        .values_list("pk", "reply_date", "search_total")[:CANDIDATES]
-    )
+    with planned(parsed):
+        rows = list(
+            _flagged(matched, parsed)
+            .annotate(search_total=Window(Count("*")))
+            .order_by("-search_head", *_ORDERS["newest"])
+            .values_list("pk", "reply_date", "search_total")[:CANDIDATES]
+        )
     if not rows:
         return [], {}, 0
     hinted: set[int] = set()
@@ -378,7 +416,8 @@ def _relevance_outcome(
         ordered = flagged.annotate(
             search_rank=Case(When(pk__in=ranked, then=position), default=None)
         ).order_by(F("search_rank").asc(nulls_last=True), "-search_head", *_ORDERS["newest"])
-    return SearchOutcome(Results(ordered, base, count, ranked), parsed, terms, scores, "relevance")
+    results = Results(ordered, base, count, ranked, parsed)
+    return SearchOutcome(results, parsed, terms, scores, "relevance")
 
 
 # --------------------------------------------------------------------------------------------
