@@ -11,9 +11,18 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 
 from replies.search.highlight import mark, snippets
 from replies.search.parse import parse_query
-from replies.search.query import SearchOutcome, narrow, search
+from replies.search.query import SearchOutcome, narrow, planned, search
 
-__all__ = ["SearchOutcome", "mark", "narrow", "query_terms", "related", "search", "snippets"]
+__all__ = [
+    "SearchOutcome",
+    "mark",
+    "narrow",
+    "planned",
+    "query_terms",
+    "related",
+    "search",
+    "snippets",
+]
 
 
 def query_terms(q: str) -> list[str]:
