@@ -87,6 +87,11 @@ def markdown(results: dict[str, Any]) -> str:
             f"{ingest['rejected']} rejected in {ingest['seconds']:,.0f} s = **{rate} replies/s**"
             f"{_mark(rate, TARGETS['ingest_replies_per_s'], True)}"
             + (f" (loaded by `{results['ingest_from']}`)" if results.get("ingest_from") else "")
+            + (
+                f" (resumed after {ingest['resumed_after']:,} replies loaded)"
+                if ingest.get("resumed_after")
+                else ""
+            )
             + " | ≥ 100 replies/s |"
         )
     reindex = results.get("reindex_s")

@@ -66,6 +66,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--reuse", action="store_true", help="keep the loaded database (skip ingest/reindex)"
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the database of an interrupted run and ingest only the files not in it",
+    )
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="stop after loading (results JSON with the load figures; no timings, no doc)",
+    )
     return parser.parse_args(argv)
 
 
@@ -116,11 +126,22 @@ def load(args: argparse.Namespace, corpus_dir: Path) -> dict[str, Any]:
             out["ingest"], out["ingest_from"] = previous
         out["reindex_s"] = site.reindex()
         return out
-    log("resetting the benchmark database")
-    site.reset_database()
+    files, resumed_after = None, 0
+    if args.resume:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+        files = site.files_not_loaded(corpus_dir)
+        resumed_after = Reply.objects.count()
+        log(f"resuming after {resumed_after:,} loaded replies: {len(files):,} files left")
+    else:
+        log("resetting the benchmark database")
+        site.reset_database()
     log(f"ingesting {args.replies:,} text replies through the pipeline")
     bar = _progress(args.replies)
-    out["ingest"] = site.ingest(corpus_dir, progress=bar, jobs=args.jobs)
+    out["ingest"] = site.ingest(corpus_dir, progress=bar, jobs=args.jobs, files=files)
+    if files is not None:
+        out["ingest"]["resumed_after"] = resumed_after
     if bar is not None:
         bar.close()
     log(f"ingest: {out['ingest']}")
@@ -314,6 +335,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     results.update(load(args, corpus_dir))
     site.vacuum_analyze()
     results["sizes"] = site.sizes()
+    if args.load_only:
+        results["total_s"] = round(time.perf_counter() - started, 1)
+        log(f"loaded; wrote {write_json(results, args.results_dir)}")
+        return results
 
     baseline_n = args.baseline_per_class
     if baseline_n is None:

@@ -85,8 +85,26 @@ def database_settings() -> dict[str, str]:
 # -- loading ------------------------------------------------------------------------------------
 
 
+def files_not_loaded(corpus_dir: Path) -> list[Path]:
+    """The corpus files whose content is not in the database yet (by SHA-256)."""
+    import hashlib
+
+    from replies.ingest.pipeline import iter_files
+    from replies.models import Reply
+
+    loaded = set(Reply.objects.values_list("source_sha256", flat=True))
+    return [
+        path
+        for path in iter_files([corpus_dir])
+        if hashlib.sha256(path.read_bytes()).hexdigest() not in loaded
+    ]
+
+
 def ingest(
-    corpus_dir: Path, progress: Callable[[Any], None] | None = None, jobs: int = 1
+    corpus_dir: Path,
+    progress: Callable[[Any], None] | None = None,
+    jobs: int = 1,
+    files: list[Path] | None = None,
 ) -> dict[str, Any]:
     """Ingest every file under ``corpus_dir`` through the real pipeline, published.
 
@@ -94,7 +112,7 @@ def ingest(
     """
     from replies.ingest.pipeline import ingest_paths, iter_files
 
-    files = iter_files([corpus_dir])
+    files = iter_files([corpus_dir]) if files is None else files
     started = time.perf_counter()
     summary = ingest_paths(
         [corpus_dir], publish=True, files=files, on_result=progress, jobs=jobs, durable=False
