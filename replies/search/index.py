@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ CHUNK_CHARS = GRAMS_MAX_BYTES // 5
 CHUNK_OVERLAP = MAX_QUERY_CHARS - 1
 #: Word lexemes kept per reply (a tsvector must stay under 1 MB).
 MAX_WORDS = 20_000
+#: Occurrence tiers marked in the word vector: a reply holding a word at least 4, 8 or 16
+#: times carries ``word\x1f4`` … (the separator never occurs in a query term).
+TIERS = (4, 8, 16)
+TIER_MARK = "\x1f"
 BATCH = 200
 
 
@@ -75,13 +80,21 @@ def segments(reply: Reply) -> list[str]:
     return [p for p in parts if p]
 
 
+def tier_lexeme(word: str, tier: int) -> str:
+    """The word-vector mark of "``word`` occurs at least ``tier`` times in this reply"."""
+    return f"{word}{TIER_MARK}{tier}"
+
+
 def word_lexemes(parts: Iterable[str]) -> list[str]:
-    """Distinct word tokens of three or more characters (the exact-token shortcut)."""
-    seen: dict[str, None] = {}
+    """The word vector's lexemes: distinct word tokens of three or more characters (the
+    exact-token shortcut of matching), then occurrence tiers of words of two or more
+    characters (ranking: see ``query._tier``)."""
+    counts: Counter[str] = Counter()
     for part in parts:
-        for word in tokenize.long_words(part, 3):
-            seen.setdefault(word)
-    return list(seen)[:MAX_WORDS]
+        counts.update(tokenize.long_words(part, 2))
+    words = [word for word in counts if len(word) >= 3][:MAX_WORDS]
+    tiers = [tier_lexeme(word, tier) for word, n in counts.items() for tier in TIERS if n >= tier]
+    return words + tiers[:MAX_WORDS]
 
 
 def chunk_text(text: str) -> list[str]:

@@ -52,6 +52,7 @@ from django.utils import timezone
 from replies.models import Reply
 from replies.search import stats
 from replies.search.cache import cached
+from replies.search.index import TIERS, tier_lexeme
 from replies.search.parse import ParsedQuery, Term, parse_query
 from replies.search.tokenize import compact, term_lexemes, tsquery_literal
 
@@ -377,13 +378,42 @@ def _flagged(matched: QuerySet, parsed: ParsedQuery) -> QuerySet:
     )
 
 
+def _tier(parsed: ParsedQuery) -> Case | Value:
+    """How often the query's words occur in a reply, in tiers (0–3 per word, summed).
+
+    Read from the occurrence marks of the word vector (``index.TIERS``) through its GIN
+    index, so it costs no text read: the bounded ranking takes its candidates in the order
+    (title hit, tier, newest), which puts the replies the full score would put first among
+    them. A term that is no word token has no tier (0).
+    """
+    total = None
+    for term in [t.text for t in parsed.positive_terms][:4]:
+        expression = Case(
+            *(
+                When(
+                    pk__in=RawSQL(
+                        "SELECT replies_search_words(%s::tsquery)",
+                        [tsquery_literal(tier_lexeme(term, tier))],
+                    ),
+                    then=Value(level),
+                )
+                for level, tier in reversed(list(enumerate(TIERS, 1)))
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        total = expression if total is None else total + expression
+    return total if total is not None else Value(0, output_field=IntegerField())
+
+
 def _rank(matched: QuerySet, parsed: ParsedQuery) -> tuple[list[int], dict[int, float], int]:
-    """The CANDIDATES first matches by (title hit, newest), scored and sorted; the count."""
+    """The CANDIDATES first matches by (title hit, occurrence tier, newest), scored and
+    sorted; the count."""
     with planned(parsed):
         rows = list(
             _flagged(matched, parsed)
-            .annotate(search_total=Window(Count("*")))
-            .order_by("-search_head", *_ORDERS["newest"])
+            .annotate(search_tier=_tier(parsed), search_total=Window(Count("*")))
+            .order_by("-search_head", "-search_tier", *_ORDERS["newest"])
             .values_list("pk", "reply_date", "search_total")[:CANDIDATES]
         )
     if not rows:

@@ -50,3 +50,23 @@ def test_relevance_puts_title_hits_first_then_newest(many):
 def test_no_match_is_an_empty_sequence(many):
     outcome = query.search(None, "没有这个词")
     assert outcome.count == 0 and outcome.results[:] == [] and list(outcome.results) == []
+
+
+def test_occurrence_tiers_bring_the_densest_reply_into_the_scored_candidates(
+    make_reply, monkeypatch
+):
+    monkeypatch.setattr(query, "CANDIDATES", 3)
+    newer = [
+        make_reply(
+            title=f"关于推进工作的答复{i}",
+            body="工作。",
+            reply_date=datetime.date(2024, 6, 1) + datetime.timedelta(days=i),
+        )
+        for i in range(5)
+    ]
+    dense = make_reply(
+        title="关于推进工作的答复", body="工作，" * 10, reply_date=datetime.date(2020, 1, 1)
+    )
+    ids = [r.pk for r in query.search(None, "工作").results[:]]
+    assert ids[0] == dense.pk
+    assert set(ids) == {dense.pk, *(r.pk for r in newer)}
