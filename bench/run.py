@@ -64,7 +64,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--results-dir", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument(
-        "--reuse", action="store_true", help="keep the loaded database (skip ingest/reindex)"
+        "--reuse",
+        action="store_true",
+        help="keep the loaded database and the earlier run's ingest and reindex figures",
     )
     parser.add_argument(
         "--resume",
@@ -118,13 +120,12 @@ def load(args: argparse.Namespace, corpus_dir: Path) -> dict[str, Any]:
     if args.reuse and Reply.objects.count() >= args.replies:
         from django.core.management import call_command
 
-        log("reusing the loaded database: migrate and reindex only")
+        log("reusing the loaded database: migrate only")
         call_command("migrate", verbosity=0, interactive=False)
         out["reused"] = True
-        previous = _previous_ingest(args.results_dir, args.replies)
+        previous = _previous_load(args.results_dir, args.replies)
         if previous is not None:
-            out["ingest"], out["ingest_from"] = previous
-        out["reindex_s"] = site.reindex()
+            out["ingest"], out["reindex_s"], out["ingest_from"] = previous
         return out
     files, resumed_after = None, 0
     if args.resume:
@@ -150,12 +151,12 @@ def load(args: argparse.Namespace, corpus_dir: Path) -> dict[str, Any]:
     return out
 
 
-def _previous_ingest(results_dir: Path, n: int) -> tuple[dict[str, Any], str] | None:
-    """The ingest figures of the newest earlier run that loaded this database size."""
+def _previous_load(results_dir: Path, n: int) -> tuple[dict[str, Any], Any, str] | None:
+    """The ingest and reindex figures of the newest earlier run that loaded this size."""
     for path in sorted(results_dir.glob(f"*-{n}.json"), reverse=True):
         data = json.loads(path.read_text(encoding="utf-8"))
         if "ingest" in data and not data.get("reused"):
-            return data["ingest"], path.name
+            return data["ingest"], data.get("reindex_s"), path.name
     return None
 
 
