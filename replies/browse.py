@@ -215,7 +215,9 @@ def build_listing(
             names,
             str(public.query) if base is not None else "",
         ),
-        lambda: _facet_counts(filterset, public, q, names),
+        lambda: facet_counts(
+            filterset, public, narrow=lambda qs: search_hook.narrow(qs, q), names=names
+        ),
     )
     for facet in facets:
         for option in facet.options:
@@ -245,15 +247,6 @@ def build_listing(
     if page.paginator.count == 0:
         listing.suggestions = _suggestions(filterset, public, q, chips)
     return listing
-
-
-def _facet_counts(
-    filterset: ReplyFilter, public: QuerySet, q: str, names: tuple[str, ...]
-) -> list[Facet]:
-    with search_hook.planned(q):
-        return facet_counts(
-            filterset, public, narrow=lambda qs: search_hook.narrow(qs, q), names=names
-        )
 
 
 def _chips(

@@ -11,13 +11,12 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 
 from replies.search.highlight import mark, snippets
 from replies.search.parse import parse_query
-from replies.search.query import SearchOutcome, narrow, planned, search
+from replies.search.query import SearchOutcome, narrow, search
 
 __all__ = [
     "SearchOutcome",
     "mark",
     "narrow",
-    "planned",
     "query_terms",
     "related",
     "search",
