@@ -74,6 +74,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="keep the database of an interrupted run and ingest only the files not in it",
     )
     parser.add_argument(
+        "--no-reindex",
+        action="store_true",
+        help="after loading, index only replies that have no entry instead of timing reindex",
+    )
+    parser.add_argument(
         "--load-only",
         action="store_true",
         help="stop after loading (results JSON with the load figures; no timings, no doc)",
@@ -146,6 +151,10 @@ def load(args: argparse.Namespace, corpus_dir: Path) -> dict[str, Any]:
     if bar is not None:
         bar.close()
     log(f"ingest: {out['ingest']}")
+    if args.no_reindex:
+        out["indexed_missing"] = site.index_missing()
+        log(f"indexed {out['indexed_missing']} replies an interrupted load left unindexed")
+        return out
     log("reindex")
     out["reindex_s"] = site.reindex()
     return out

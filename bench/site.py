@@ -149,6 +149,15 @@ def reindex() -> float | None:
     return round(time.perf_counter() - started, 2)
 
 
+def index_missing() -> int:
+    """Index the public replies that have no search entry (left by an interrupted load)."""
+    from replies.models import Reply
+    from replies.search.index import index_replies
+
+    missing = Reply.objects.public().filter(search_entry__isnull=True).values_list("pk", flat=True)
+    return index_replies(list(missing))
+
+
 def vacuum_analyze() -> None:
     from django.db import connection
 
