@@ -43,3 +43,19 @@ def test_common_terms_find_the_same_replies_in_the_same_order(analysed, monkeypa
     plain = [r.pk for r in query.search(None, "工作").results[:]]
     assert planned == plain and len(planned) == 40
     assert [r.pk for r in query.search(None, "硅巷").results[:]] == [analysed[0].pk]
+
+
+def test_search_functions_pin_their_plans_whatever_the_caller_set(analysed):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname, proconfig FROM pg_proc WHERE proname IN "
+            "('replies_search_match', 'replies_search_head', 'replies_search_words')"
+        )
+        config = dict(cursor.fetchall())
+    assert set(config) == {"replies_search_match", "replies_search_head", "replies_search_words"}
+    for settings in config.values():
+        assert {"enable_seqscan=off", "enable_indexscan=off", "enable_nestloop=on"} <= set(settings)
+    with query.planned("工作"):  # nested loops off outside, on inside the functions
+        assert nestloop() == "off"
+        assert len([r.pk for r in query.search(None, "推进工作").results[:]]) == 40
+    assert nestloop() == "on"
