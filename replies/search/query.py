@@ -96,8 +96,9 @@ def planned(query: str | ParsedQuery) -> Iterator[None]:
     and probes replies_reply's primary key once per id. For a term in many replies (see
     ``stats``) a hash join is several times cheaper, so nested loops are turned off for the
     block (and restored after it). Used only around the one-pass count-and-candidates
-    statement, whose plan shape is known: turned off around arbitrary statements (facet
-    counts through the co-handling table, say), it can choose far worse plans.
+    statement and the later pages of the same ordered query, whose plan shape is known:
+    turned off around arbitrary statements (facet counts through the co-handling table,
+    say), it can choose far worse plans.
     """
     parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
     if not any(stats.is_common(term.text) for term in parsed.positive_terms):
@@ -236,12 +237,20 @@ class Results:
     the query again. Later pages slice the full ordered queryset.
     """
 
-    def __init__(self, ordered: QuerySet, rows: QuerySet, count: int, first: list[int]) -> None:
+    def __init__(
+        self,
+        ordered: QuerySet,
+        rows: QuerySet,
+        count: int,
+        first: list[int],
+        parsed: ParsedQuery | None = None,
+    ) -> None:
         # Not called ``ordered``: Paginator reads that attribute as a flag (and would run it).
         self.queryset = ordered
         self.rows = rows
         self._count = count
         self.first = first
+        self.parsed = parsed
 
     def count(self) -> int:
         return self._count
@@ -258,6 +267,7 @@ class Results:
             getattr(self.rows, method)(*args),
             self._count,
             self.first,
+            self.parsed,
         )
 
     def select_related(self, *fields: str) -> Results:
@@ -274,7 +284,10 @@ class Results:
             ids = self.first[start:stop]
             found = {reply.pk: reply for reply in self.rows.filter(pk__in=ids)}
             return [found[pk] for pk in ids if pk in found]
-        return list(self.queryset[start:stop])
+        if self.parsed is None:
+            return list(self.queryset[start:stop])
+        with planned(self.parsed):  # the same statement shape as the one-pass count
+            return list(self.queryset[start:stop])
 
 
 @dataclass
@@ -332,7 +345,7 @@ def search(
         first, count = cached(("first", *key), lambda: _first(ordered, parsed))
         if not parsed.is_empty and count == 0:
             _log_zero(parsed, base)
-        results = Results(ordered, base, count, first)
+        results = Results(ordered, base, count, first, parsed)
         return SearchOutcome(results, parsed, terms, sort=sort)
     ranked, scores, count = cached(("ranked", *key), lambda: _rank(matched, parsed))
     if count == 0:
@@ -449,7 +462,7 @@ def _relevance_outcome(
         ordered = flagged.annotate(
             search_rank=Case(When(pk__in=ranked, then=position), default=None)
         ).order_by(F("search_rank").asc(nulls_last=True), "-search_head", *_ORDERS["newest"])
-    results = Results(ordered, base, count, ranked)
+    results = Results(ordered, base, count, ranked, parsed)
     return SearchOutcome(results, parsed, terms, scores, "relevance")
 
 
