@@ -12,11 +12,12 @@ reply ids over ``replies_replysearch``:
 Terms combine with AND / OR / NOT as ``id IN (…)`` conditions on any Reply queryset, so
 facets, counts and pagination work on the result like on any queryset.
 
-Ranking (``sort="relevance"``) is bounded: the first ``CANDIDATES`` matches in the order
-(title or proposal-title hit, newest) are scored — title/proposal-title hits per term, then
-occurrences in the whole text and proximity of the terms — and come first in score order;
-the remaining matches follow by (title hit, newest). Work per query is therefore at most
-``CANDIDATES`` text reads, whatever the number of matches.
+Ranking (``sort="relevance"``) is bounded: one pass over the matches gives their count and
+the first ``CANDIDATES`` in the order (title or proposal-title hit, occurrence tier, newest);
+those are scored — title/proposal-title hits per term, then occurrences in the whole text and
+proximity of the terms — and come first in score order; the remaining matches follow by
+(title hit, newest). Work per query is therefore at most ``CANDIDATES`` text reads, whatever
+the number of matches. Counts and candidates are cached per index generation (``cache``).
 """
 
 from __future__ import annotations
