@@ -18,9 +18,12 @@ with a bounded amount of work per reply page whatever the number of replies:
 4. **Candidates** (one statement, two at most): one GIN scan with the tsquery "at least two of
    the top terms" (an OR of every pair), ``LIMIT`` :data:`CANDIDATES`; when that finds too
    few, one more for "any of them".
-5. **Scores** (one statement): for each top term, which candidates hold it (a BitmapAnd of the
-   primary key and the gram index, no text read); a candidate's score is the sum of weight ×
-   idf of the terms it shares.
+5. **Scores** (one statement): which top terms each candidate's search text holds (``strpos``
+   on at most :data:`CANDIDATES` rows read by primary key); a candidate's score is the sum of
+   weight × idf of the terms it shares.
+
+Steps 2–4 run with sequential scans off (:func:`_index_plans`): the gram function is far too
+costly to compute row by row, so every gram condition must come from the GIN index.
 
 The index only holds public replies, and the caller filters the ids through
 ``Reply.objects.public()`` again, so drafts and 不予公开 replies are never related. Results are
@@ -35,12 +38,13 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from replies.search import stats, tokenize
 from replies.search.cache import cached
@@ -67,9 +71,11 @@ STATS_MIN_REPLIES = 5000
 #: Below this many indexed replies (by the planner's estimate) they are counted exactly.
 EXACT_SIZE_BELOW = 20_000
 COMMON_SHARE = 0.05
-#: Statements one look-up runs at most: frequencies, candidates (two), memberships, the index
-#: generation when the cache is on, and the size estimate (once in stats.MAX_AGE seconds).
-MAX_STATEMENTS = 6
+#: Statements one look-up runs at most, as Django counts them: BEGIN (or SAVEPOINT), the planner
+#: setting, frequencies, candidates (two), the setting's restoring inside an outer transaction,
+#: COMMIT (or RELEASE), memberships, the index generation when the cache is on, and the size
+#: estimate (once in stats.MAX_AGE seconds).
+MAX_STATEMENTS = 10
 MIN_CHARS, MAX_CHARS = 2, 12
 
 _TABLE = "replies_replysearch"
@@ -199,19 +205,37 @@ def _candidates(tsquery: str, excluded: list[int], limit: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _memberships(terms: list[Term], ids: list[int]) -> list[list[int]]:
-    """For each term, the candidates holding it (scalar subqueries: no parallel workers)."""
-    arrays = ", ".join(
-        f"""ARRAY(SELECT reply_id FROM {_TABLE}
-                  WHERE reply_id = ANY(%s) AND replies_search_grams(text) @@ %s::tsquery)"""
-        for _ in terms
-    )
-    params: list[Any] = []
-    for term in terms:
-        params += [ids, term.tsquery]
+def _memberships(terms: list[Term], ids: list[int]) -> dict[int, list[bool]]:
+    """For each candidate, which terms its search text holds (literally): a primary-key read
+    of at most CANDIDATES rows, never a gram computation."""
+    tests = ", ".join("strpos(text, %s) > 0" for _ in terms)
+    sql = f"SELECT reply_id, {tests} FROM {_TABLE} WHERE reply_id = ANY(%s)"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {arrays}", params)
-        return [list(found) for found in cursor.fetchone()]
+        cursor.execute(sql, [*(t.text for t in terms), ids])
+        return {row[0]: list(row[1:]) for row in cursor.fetchall()}
+
+
+@contextmanager
+def _index_plans() -> Iterator[None]:
+    """Run the block with sequential scans off (transaction-local).
+
+    ``replies_search_grams(text)`` costs milliseconds a row. With a LIMIT and a common term,
+    the planner would rather compute it row by row on a sequential scan than read the GIN
+    index; with sequential scans off the gram conditions can only be answered by the index
+    (no other index can evaluate them). Restored at the end of the block when it runs inside
+    an outer transaction; otherwise the commit ends it.
+    """
+    outer = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+        )
+        previous = cursor.fetchone()[0]
+        try:
+            yield
+        finally:
+            if outer:
+                cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,24 +262,25 @@ def related_ids(reply: Any, limit: int = 5) -> list[int]:
 
 
 def _related_ids(reply: Any, want: int) -> list[int]:
-    terms, excluded = top_terms(reply)
-    if not terms:
-        return []
-    queries = [f"({t.tsquery})" for t in terms]
-    ids: list[int] = []
-    if len(terms) >= 2:
-        pairs = " | ".join(f"({a} & {b})" for a, b in combinations(queries, 2))
-        ids = _candidates(pairs, excluded, CANDIDATES)
-    if len(ids) < want:
-        more = _candidates(" | ".join(queries), excluded + ids, CANDIDATES - len(ids))
-        ids += more
+    with _index_plans():
+        terms, excluded = top_terms(reply)
+        if not terms:
+            return []
+        queries = [f"({t.tsquery})" for t in terms]
+        ids: list[int] = []
+        if len(terms) >= 2:
+            pairs = " | ".join(f"({a} & {b})" for a, b in combinations(queries, 2))
+            ids = _candidates(pairs, excluded, CANDIDATES)
+        if len(ids) < want:
+            more = _candidates(" | ".join(queries), excluded + ids, CANDIDATES - len(ids))
+            ids += more
     if not ids:
         return []
-    scores: dict[int, float] = dict.fromkeys(ids, 0.0)
-    shared: Counter[int] = Counter()
-    for term, holders in zip(terms, _memberships(terms, ids), strict=True):
-        for reply_id in holders:
-            scores[reply_id] += term.score
-            shared[reply_id] += 1
-    ranked = sorted(ids, key=lambda i: (-round(scores[i], 6), -shared[i], -i))
-    return ranked[:want]
+    held = _memberships(terms, ids)
+    scores = {
+        i: (sum(t.score for t, has in zip(terms, held[i], strict=True) if has), sum(held[i]))
+        for i in ids
+        if i in held
+    }
+    ranked = sorted(scores, key=lambda i: (-round(scores[i][0], 6), -scores[i][1], -i))
+    return [i for i in ranked if scores[i][0] > 0][:want]
