@@ -7,4 +7,5 @@ class RepliesConfig(AppConfig):
     verbose_name = "提案答复"
 
     def ready(self) -> None:
+        from replies import checks  # noqa: F401  (system checks)
         from replies.search import signals  # noqa: F401  (keeps the search index current)

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from replies import search_hook
@@ -110,6 +111,8 @@ class Listing:
     suggestions: list[Suggestion] = field(default_factory=list)
     state: dict[str, str] = field(default_factory=dict)
     path: str = "/"
+    #: The Atom feed of the same query and filters (fixed ones included), newest first.
+    feed_url: str = ""
 
     @property
     def total(self) -> int:
@@ -243,6 +246,7 @@ def build_listing(
         notices=notices,
         state=state,
         path=path,
+        feed_url=feed_url({**state, **fixed}),
     )
     if page.paginator.count == 0:
         listing.suggestions = _suggestions(filterset, public, q, chips)
@@ -287,6 +291,104 @@ def _suggestions(
         if count:
             suggestions.append(Suggestion(chip, count))
     return suggestions
+
+
+# ---------------------------------------------------------------- feed
+
+FEED_SIZE = 50
+#: Listing parameters a feed ignores (it is always the newest first, one page).
+FEED_IGNORES = ("page", "sort")
+SAMPLE_NOTE = "示例数据"
+#: Characters of the first lines shown in an entry's summary (without a query).
+FEED_EXCERPT = 200
+
+
+def feed_url(state: dict[str, str]) -> str:
+    """The feed address for a listing state (query and filters; no page, no sort)."""
+    return _url(reverse("replies:feed"), {k: v for k, v in state.items() if k not in FEED_IGNORES})
+
+
+@dataclass
+class FeedEntry:
+    reply: Reply
+    title: str
+    link: str
+    summary: SafeString
+
+
+@dataclass
+class FeedData:
+    title: str
+    subtitle: str
+    #: The listing page with the same query and filters.
+    link: str
+    url: str
+    entries: list[FeedEntry]
+
+
+def _feed_title(reply: Reply) -> str:
+    """As the reply page's title: the proposal, then who answered how (答复/会办意见 …)."""
+    sample = f"［{SAMPLE_NOTE}］" if reply.is_sample else ""
+    by = f"{reply.department or ''}{reply.doc_kind}"
+    return f"{sample}{reply.proposal_title or reply.title} · {by}"
+
+
+def _chinese_date(day: Any) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _feed_summary(reply: Reply, terms: list[str]) -> SafeString:
+    """Escaped HTML: where the reply comes from, then hits in context or its first lines."""
+    meta = [
+        str(part)
+        for part in (
+            reply.session,
+            f"第{reply.number}号" if reply.number else "",
+            reply.department,
+            reply.doc_kind,
+            _chinese_date(reply.reply_date) if reply.reply_date else "",
+        )
+        if part
+    ]
+    parts = [f"<p>{escape(' · '.join(meta))}</p>"]
+    if reply.is_sample:
+        parts.append(f"<p>［{SAMPLE_NOTE}］虚构的演示内容，不是真实公文。</p>")
+    excerpts = search_hook.snippets(reply.body, terms) if terms else []
+    if not excerpts:
+        lines = [line.strip() for line in reply.body.splitlines() if line.strip()][:2]
+        text = "\n".join(lines)
+        excerpts = [escape(text[:FEED_EXCERPT] + ("…" if len(text) > FEED_EXCERPT else ""))]
+    parts.extend(f"<p>{excerpt}</p>" for excerpt in excerpts)
+    return SafeString("".join(parts))  # every piece escaped above or by the highlighter
+
+
+def build_feed(params: QueryDict) -> FeedData:
+    """The newest public replies for the listing's query and filters (invalid ones ignored)."""
+    state = {k: v for k, v in _state(params).items() if k not in FEED_IGNORES}
+    public = Reply.objects.public()
+    filterset = ReplyFilter(state, queryset=public)
+    q = state.get("q", "")
+    outcome = search_hook.search(filterset.filter_except(public), q, "newest")
+    replies = outcome.results.select_related("session", "department")[:FEED_SIZE]
+    conditions = [f"“{q}”"] if q else []
+    for name, value in filterset.active().items():
+        conditions.append(f"{filterset.filters[name].label}：{label_for(name, value)}")
+    title = "政协提案答复库 · 最新答复" + (f"（{'，'.join(conditions)}）" if conditions else "")
+    return FeedData(
+        title=title,
+        subtitle=f"符合条件的最新 {FEED_SIZE} 件公开答复，按答复日期从新到旧。",
+        link=_url(reverse("replies:home"), state),
+        url=feed_url(state),
+        entries=[
+            FeedEntry(
+                reply=reply,
+                title=_feed_title(reply),
+                link=permalink(reply),
+                summary=_feed_summary(reply, outcome.terms),
+            )
+            for reply in replies
+        ],
+    )
 
 
 # ---------------------------------------------------------------- entity pages

@@ -7,11 +7,12 @@ find and mark exactly the same replies.
 
 from __future__ import annotations
 
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import QuerySet
 
 from replies.search.highlight import mark, snippets
 from replies.search.parse import parse_query
 from replies.search.query import SearchOutcome, narrow, search
+from replies.search.related import related_ids
 
 __all__ = [
     "SearchOutcome",
@@ -29,22 +30,15 @@ def query_terms(q: str) -> list[str]:
     return [term.text for term in parse_query(q).positive_terms]
 
 
-def related(queryset: QuerySet, reply: object, limit: int = 5) -> QuerySet:
-    """Replies on a similar topic: same sector and/or department, for now."""
-    sector_id = getattr(reply, "sector_id", None)
-    department_id = getattr(reply, "department_id", None)
-    if not sector_id and not department_id:
-        return queryset.none()
-    same = Q()
-    if sector_id:
-        same |= Q(sector_id=sector_id)
-    if department_id:
-        same |= Q(department_id=department_id)
-    score = Case(When(sector_id=sector_id, then=Value(1)), default=0) + Case(
-        When(department_id=department_id, then=Value(1)), default=0
-    )
-    return (
-        queryset.filter(same)
-        .annotate(similarity=score)
-        .order_by("-similarity", F("reply_date").desc(nulls_last=True), "-id")[:limit]
-    )
+def related(queryset: QuerySet, reply: object, limit: int = 5) -> list:
+    """Up to ``limit`` replies of ``queryset`` on the same topic as ``reply``, best first.
+
+    The topic similarity comes from the search index (``replies.search.related``: the
+    reply's most distinctive words, shared by the most other replies); ``queryset`` (public
+    replies, minus the reply and its siblings) has the last word on what may be shown.
+    """
+    ids = related_ids(reply, limit)
+    if not ids:
+        return []
+    found = queryset.in_bulk(ids)
+    return [found[i] for i in ids if i in found][:limit]

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from replies import views
+from replies.feeds import ReplyFeed
 
 
 class TextConverter:
@@ -31,4 +32,5 @@ urlpatterns = [
     path("sectors/<text:slug>/", views.sector_detail, name="sector"),
     path("sessions/<text:council>/<int:term>-<int:number>/", views.session_detail, name="session"),
     path("directory/", views.directory, name="directory"),
+    path("feed/", ReplyFeed(), name="feed"),
 ]
