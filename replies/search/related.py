@@ -217,25 +217,33 @@ def _memberships(terms: list[Term], ids: list[int]) -> dict[int, list[bool]]:
 
 @contextmanager
 def _index_plans() -> Iterator[None]:
-    """Run the block with sequential scans off (transaction-local).
+    """Run the block with sequential and plain index scans off (transaction-local).
 
     ``replies_search_grams(text)`` costs milliseconds a row. With a LIMIT and a common term,
-    the planner would rather compute it row by row on a sequential scan than read the GIN
-    index; with sequential scans off the gram conditions can only be answered by the index
-    (no other index can evaluate them). Restored at the end of the block when it runs inside
-    an outer transaction; otherwise the commit ends it.
+    the planner would rather compute it row by row than read the GIN index: on a sequential
+    scan, or walking the primary key with the gram condition as a filter (a common
+    three-character term took 48 s that way at 10,000 replies, see migration 0008). With both
+    off, only bitmap scans remain, and the gram conditions can only come from the GIN index.
+    Restored at the end of the block when it runs inside an outer transaction; otherwise the
+    commit ends it.
     """
     outer = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+            "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'),"
+            " set_config('enable_seqscan', 'off', true),"
+            " set_config('enable_indexscan', 'off', true)"
         )
-        previous = cursor.fetchone()[0]
+        seqscan, indexscan = cursor.fetchone()[:2]
         try:
             yield
         finally:
             if outer:
-                cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+                cursor.execute(
+                    "SELECT set_config('enable_seqscan', %s, true),"
+                    " set_config('enable_indexscan', %s, true)",
+                    [seqscan, indexscan],
+                )
 
 
 # --------------------------------------------------------------------------------------------
