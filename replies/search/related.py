@@ -1,29 +1,29 @@
 """Related replies: the public replies that share the most distinctive words of a reply's topic.
 
-"More like this" as a search engine does it, on the search index's character-gram GIN index,
-with a bounded amount of work per reply page whatever the number of replies:
+"More like this" as a search engine does it, on the search index's GIN indexes, with a bounded
+amount of work per reply page whatever the number of replies:
 
 1. **Key terms** (no query): the jieba words (2–12 characters, holding a Chinese character or
    three Latin letters; no numbers) of the proposal title (weight :data:`TITLE_WEIGHT` each)
    and of the first :data:`BODY_CHARS` characters of the body (weight ``log(1 + tf)``); the
    :data:`MAX_TERMS` heaviest. On a large index, terms the gram statistics already know as
-   common (``stats.share`` ≥ :data:`COMMON_SHARE`) are dropped without counting.
-2. **Document frequency** (one statement): for each term, how many *other* replies (not this
-   one, not the other replies to the same proposal) hold it, counted through the gram index
-   (a two-character word is one gram, a longer one the AND of its bigrams) and capped at
-   :data:`DF_CAP` rows; and the number of indexed replies (from ``pg_class``).
-3. **Top terms**: weight × idf, ``idf = log((N + 1) / (df + 1))``; a term no other reply holds,
-   or more than one reply in :data:`MAX_SHARE_INVERSE` holds (and more than
-   :data:`MIN_COMMON_DF`), is dropped; the best :data:`TOP_TERMS` are kept.
-4. **Candidates** (one statement, two at most): one GIN scan with the tsquery "at least two of
-   the top terms" (an OR of every pair), ``LIMIT`` :data:`CANDIDATES`; when that finds too
-   few, one more for "any of them".
-5. **Scores** (one statement): which top terms each candidate's search text holds (``strpos``
-   on at most :data:`CANDIDATES` rows read by primary key); a candidate's score is the sum of
-   weight × idf of the terms it shares.
+   common (``stats.share`` ≥ :data:`COMMON_SHARE`) are left out.
+2. **Postings** (one statement): for each term, the *other* replies (not this one, not the
+   other replies to the same proposal) that hold it, from the word index (a word of three or
+   more characters) or the gram index (a two-character word, one gram), at most
+   :data:`DF_CAP` of them; and the number of indexed replies (from ``pg_class``).
+3. **Top terms**: weight × idf, ``idf = log((N + 1) / (df + 1))`` with ``df`` the length of the
+   list; a term no other reply holds, or more than one reply in :data:`MAX_SHARE_INVERSE`
+   holds (and more than :data:`MIN_COMMON_DF`), is dropped; the best :data:`TOP_TERMS` are
+   kept.
+4. **Candidates and scores** (in Python, plus one statement at most): a reply's score is the
+   sum of weight × idf of the top terms it holds, read off the lists; the :data:`SCORED` best
+   holding at least two terms are kept, and when a term's list was cut at :data:`DF_CAP`, a
+   primary-key read of those few rows (``strpos`` on their search text) completes it.
 
-Steps 2–4 run with sequential scans off (:func:`_index_plans`): the gram function is far too
-costly to compute row by row, so every gram condition must come from the GIN index.
+Step 2 runs with sequential and plain index scans off (:func:`_index_plans`): the gram
+function is far too costly to compute row by row, so every gram condition must come from the
+GIN index.
 
 The index only holds public replies, and the caller filters the ids through
 ``Reply.objects.public()`` again, so drafts and 不予公开 replies are never related. Results are
@@ -41,7 +41,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import combinations
 from typing import Any
 
 from django.db import connection, transaction
@@ -53,8 +52,8 @@ from replies.search.cache import cached
 BODY_CHARS = 20_000
 #: Weight of a word of the proposal title (a body word weighs log(1 + its count)).
 TITLE_WEIGHT = 3.0
-#: Terms whose document frequency is counted.
-MAX_TERMS = 24
+#: Terms whose replies are looked up.
+MAX_TERMS = 16
 #: Terms that select and score candidates.
 TOP_TERMS = 8
 #: Counting a term's replies stops here (such a term is common; its idf is at most
@@ -64,8 +63,8 @@ DF_CAP = 1000
 #: topic word.
 MAX_SHARE_INVERSE = 4
 MIN_COMMON_DF = 3
-#: Replies scored per page.
-CANDIDATES = 300
+#: Candidates (by what the postings say) whose texts complete the scores of capped terms.
+SCORED = 60
 #: Below this many indexed replies the gram statistics are not used (too few to mean much).
 STATS_MIN_REPLIES = 5000
 #: Below this many indexed replies (by the planner's estimate) they are counted exactly.
@@ -95,13 +94,16 @@ class Term:
         return self.weight * self.idf
 
     @property
-    def tsquery(self) -> str:
-        return gram_query(self.text)
+    def condition(self) -> tuple[str, str]:
+        """SQL (on alias ``s``) and its parameter: the entries that hold the term, by index.
 
-
-def gram_query(term: str) -> str:
-    """The gram-index tsquery of a term: its one gram, or the AND of its bigrams."""
-    return " & ".join(tokenize.tsquery_literal(g) for g in tokenize.term_lexemes(term))
+        A word of three or more characters is a lexeme of the word index (``words``), whose
+        posting list is exactly its replies; a two-character word is one gram of the gram
+        index (the word index keeps no two-character words).
+        """
+        if len(self.text) >= 3:
+            return "s.words @@ %s::tsquery", tokenize.tsquery_literal(self.text)
+        return "replies_search_grams(s.text) @@ %s::tsquery", tokenize.tsquery_literal(self.text)
 
 
 def _is_key(token: str) -> bool:
@@ -161,18 +163,20 @@ _ESTIMATE = f"""
 """
 
 
-def _frequencies(reply: Any, terms: list[Term]) -> tuple[int, list[int], list[int]]:
-    """(indexed replies, the reply's and its siblings' ids, capped df of each term).
+def _postings(reply: Any, terms: list[Term]) -> tuple[int, list[int], list[list[int]]]:
+    """(indexed replies, the reply's and its siblings' ids, each term's other replies).
 
-    The number of replies is the planner's estimate, counted exactly when that is small.
+    A term's list stops at :data:`DF_CAP` ids (read from the index in its order): shorter
+    means complete. The number of replies is the planner's estimate, counted exactly when
+    that is small.
     """
-    counts = "".join(
-        f""",
-            (SELECT count(*) FROM (SELECT 1 FROM {_TABLE} s
-             WHERE replies_search_grams(s.text) @@ %s::tsquery
-               AND s.reply_id NOT IN (SELECT id FROM excluded) LIMIT {DF_CAP}) AS c)"""
-        for _ in terms
-    )
+    arrays, params = "", []
+    for term in terms:
+        condition, param = term.condition
+        arrays += f""",
+            ARRAY(SELECT s.reply_id FROM {_TABLE} s WHERE {condition}
+                  AND s.reply_id NOT IN (SELECT id FROM excluded) LIMIT {DF_CAP})"""
+        params.append(param)
     sql = f"""
         WITH excluded AS MATERIALIZED (
             SELECT id FROM replies_reply
@@ -182,32 +186,19 @@ def _frequencies(reply: Any, terms: list[Term]) -> tuple[int, list[int], list[in
             (SELECT CASE WHEN e.n >= {EXACT_SIZE_BELOW} THEN e.n::bigint ELSE
                 (SELECT count(*) FROM (SELECT 1 FROM {_TABLE} LIMIT {EXACT_SIZE_BELOW}) AS x)
              END FROM estimate AS e(n)),
-            ARRAY(SELECT id FROM excluded){counts}
+            ARRAY(SELECT id FROM excluded){arrays}
     """
     session_id = getattr(reply, "session_id", None)
     number = getattr(reply, "number", "") or None
-    params: list[Any] = [reply.pk, session_id if number else None, number]
-    params += [term.tsquery for term in terms]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [reply.pk, session_id if number else None, number, *params])
         row = cursor.fetchone()
-    return int(row[0] or 0), list(row[1]), [int(c) for c in row[2:]]
-
-
-def _candidates(tsquery: str, excluded: list[int], limit: int) -> list[int]:
-    sql = f"""
-        SELECT reply_id FROM {_TABLE}
-        WHERE replies_search_grams(text) @@ %s::tsquery AND reply_id <> ALL(%s)
-        LIMIT %s
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [tsquery, excluded, limit])
-        return [row[0] for row in cursor.fetchall()]
+    return int(row[0] or 0), list(row[1]), [list(ids) for ids in row[2:]]
 
 
 def _memberships(terms: list[Term], ids: list[int]) -> dict[int, list[bool]]:
-    """For each candidate, which terms its search text holds (literally): a primary-key read
-    of at most CANDIDATES rows, never a gram computation."""
+    """For each of a few candidates, which of ``terms`` its search text holds (literally): a
+    primary-key read of at most :data:`SCORED` rows, never a gram computation."""
     tests = ", ".join("strpos(text, %s) > 0" for _ in terms)
     sql = f"SELECT reply_id, {tests} FROM {_TABLE} WHERE reply_id = ANY(%s)"
     with connection.cursor() as cursor:
@@ -250,17 +241,21 @@ def _index_plans() -> Iterator[None]:
 # the look-up
 
 
-def top_terms(reply: Any) -> tuple[list[Term], list[int]]:
-    """The reply's best terms with their frequencies, and the ids to leave out."""
+def top_terms(reply: Any) -> tuple[list[Term], list[list[int]]]:
+    """The reply's best terms (with df and idf), each with its other replies, best first."""
     terms = key_terms(reply.proposal_title or reply.title, reply.body or "", common=is_common)
-    n, excluded, dfs = _frequencies(reply, terms)
+    with _index_plans():
+        n, _excluded, postings = _postings(reply, terms)
     scored = []
-    for term, df in zip(terms, dfs, strict=True):
-        if df <= 0 or df > max(MIN_COMMON_DF, n / MAX_SHARE_INVERSE):
+    for term, ids in zip(terms, postings, strict=True):
+        df = len(ids)
+        if df == 0 or df > max(MIN_COMMON_DF, n / MAX_SHARE_INVERSE):
             continue
-        scored.append(Term(term.text, term.weight, df, math.log((n + 1) / (df + 1))))
-    scored.sort(key=lambda t: (-t.score, t.text))
-    return scored[:TOP_TERMS], excluded
+        idf = math.log((n + 1) / (df + 1))
+        scored.append((Term(term.text, term.weight, df, idf), ids))
+    scored.sort(key=lambda item: (-item[0].score, item[0].text))
+    best = scored[:TOP_TERMS]
+    return [term for term, _ in best], [ids for _, ids in best]
 
 
 def related_ids(reply: Any, limit: int = 5) -> list[int]:
@@ -270,25 +265,29 @@ def related_ids(reply: Any, limit: int = 5) -> list[int]:
 
 
 def _related_ids(reply: Any, want: int) -> list[int]:
-    with _index_plans():
-        terms, excluded = top_terms(reply)
-        if not terms:
-            return []
-        queries = [f"({t.tsquery})" for t in terms]
-        ids: list[int] = []
-        if len(terms) >= 2:
-            pairs = " | ".join(f"({a} & {b})" for a, b in combinations(queries, 2))
-            ids = _candidates(pairs, excluded, CANDIDATES)
-        if len(ids) < want:
-            more = _candidates(" | ".join(queries), excluded + ids, CANDIDATES - len(ids))
-            ids += more
-    if not ids:
+    terms, postings = top_terms(reply)
+    # what the postings say: complete for a term under DF_CAP replies, a part otherwise
+    scores: dict[int, float] = {}
+    shared: Counter[int] = Counter()
+    for term, ids in zip(terms, postings, strict=True):
+        for i in ids:
+            scores[i] = scores.get(i, 0.0) + term.score
+            shared[i] += 1
+    if not scores:
         return []
-    held = _memberships(terms, ids)
-    scores = {
-        i: (sum(t.score for t, has in zip(terms, held[i], strict=True) if has), sum(held[i]))
-        for i in ids
-        if i in held
-    }
-    ranked = sorted(scores, key=lambda i: (-round(scores[i][0], 6), -scores[i][1], -i))
-    return [i for i in ranked if scores[i][0] > 0][:want]
+    pool = [i for i in scores if shared[i] >= 2] or list(scores)
+    pool.sort(key=lambda i: (-scores[i], -i))
+    pool = pool[:SCORED]
+    partial = [k for k, ids in enumerate(postings) if len(ids) >= DF_CAP]
+    if partial:
+        # the capped terms' lists may miss some candidates: ask their texts
+        capped = [terms[k] for k in partial]
+        held = _memberships(capped, pool)
+        lists = [set(postings[k]) for k in partial]
+        for i in pool:
+            for term, has, listed in zip(capped, held.get(i, []), lists, strict=True):
+                if has and i not in listed:
+                    scores[i] += term.score
+                    shared[i] += 1
+    ranked = sorted(pool, key=lambda i: (-round(scores[i], 6), -shared[i], -i))
+    return ranked[:want]

@@ -180,7 +180,7 @@ def plans():
 
     def explain(execute, sql, params, many, context):
         nonlocal busy
-        if not busy and "replies_search_grams(" in sql:
+        if not busy and ("replies_search_grams(" in sql or "words @@" in sql):
             busy = True
             try:
                 with connection.cursor() as cursor:
@@ -207,10 +207,10 @@ def test_grams_come_from_the_index_never_computed_row_by_row(make_reply, plans):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE replies_replysearch")
     assert related.related_ids(replies[0])
-    assert len(plans) >= 2
+    assert plans
     for plan in plans:
         assert "Seq Scan on replies_replysearch" not in plan, plan
-        assert "replysearch_text_grams" in plan
+        assert "replysearch_text_grams" in plan and "replysearch_words" in plan
 
 
 def test_key_terms_weigh_the_title_and_skip_numbers():
