@@ -244,7 +244,7 @@ class Results:
         rows: QuerySet,
         count: int,
         first: list[int],
-        parsed: ParsedQuery | None = None,
+        parsed: ParsedQuery,
     ) -> None:
         # Not called ``ordered``: Paginator reads that attribute as a flag (and would run it).
         self.queryset = ordered
@@ -285,8 +285,6 @@ class Results:
             ids = self.first[start:stop]
             found = {reply.pk: reply for reply in self.rows.filter(pk__in=ids)}
             return [found[pk] for pk in ids if pk in found]
-        if self.parsed is None:
-            return list(self.queryset[start:stop])
         with planned(self.parsed):  # the same statement shape as the one-pass count
             return list(self.queryset[start:stop])
 

@@ -7,7 +7,7 @@ amount of work per reply page whatever the number of replies:
    three Latin letters; no numbers) of the proposal title (weight :data:`TITLE_WEIGHT` each)
    and of the first :data:`BODY_CHARS` characters of the body (weight ``log(1 + tf)``); the
    :data:`MAX_TERMS` heaviest. On a large index, terms the gram statistics already know as
-   common (``stats.share`` ≥ :data:`COMMON_SHARE`) are left out.
+   common (``stats.is_common``) are left out.
 2. **Postings** (one statement): for each term, the *other* replies (not this one, not the
    other replies to the same proposal) that hold it, from the word index (a word of three or
    more characters) or the gram index (a two-character word, one gram), at most
@@ -69,7 +69,6 @@ SCORED = 60
 STATS_MIN_REPLIES = 5000
 #: Below this many indexed replies (by the planner's estimate) they are counted exactly.
 EXACT_SIZE_BELOW = 20_000
-COMMON_SHARE = 0.05
 #: Statements one look-up runs at most, as Django counts them: BEGIN (or SAVEPOINT), the planner
 #: setting, frequencies, candidates (two), the setting's restoring inside an outer transaction,
 #: COMMIT (or RELEASE), memberships, the index generation when the cache is on, and the size
@@ -146,8 +145,8 @@ def index_size(max_age: float = stats.MAX_AGE) -> int:
 
 
 def is_common(term: str) -> bool:
-    """A term the gram statistics find in at least COMMON_SHARE of a large index."""
-    return index_size() >= STATS_MIN_REPLIES and stats.share(term) >= COMMON_SHARE
+    """A term the gram statistics call common (``stats.is_common``), on a large index."""
+    return index_size() >= STATS_MIN_REPLIES and stats.is_common(term)
 
 
 # --------------------------------------------------------------------------------------------
