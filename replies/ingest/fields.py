@@ -1,9 +1,12 @@
 """Clean paragraphs → ParsedReply: title parts, header and footer fields, body and sections.
 
-A reply reads, top to bottom: optional class mark and document number, the title, header
-fields (办理结果/签发人/会办单位), the addressee line, the body from the opening formula
-(…收悉…) to the closing formula, the signing unit, the date, the disclosure marker and the
-contact footer. Fields the document does not print stay None and produce a warning.
+A reply reads, top to bottom: optional red header, class mark and document number, the
+title, header fields (办理结果/签发人/会办单位), the addressee line, the body from the opening
+formula (…收悉… / …交我局研究办理，现答复如下) to the closing formula, the signing unit, the
+date, the disclosure marker and the contact footer. Real documents drop, move or reword any
+of these, so each is looked for on its own. The parser reads a width-folded copy of the text
+(``replies.ingest.width``) and maps every value back to the characters as printed. Fields
+the document does not print stay None and produce a warning; nothing is guessed.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from replies.ingest.chrome import is_chrome, page_meta
 from replies.ingest.clean import (
     CLASS_MARK,
     DISCLOSURE_MARK,
@@ -20,33 +24,31 @@ from replies.ingest.clean import (
     ends_sentence,
     tidy,
 )
-from replies.ingest.numerals import NUMBER_CHARS, find_date, is_date_line, to_int
+from replies.ingest.numerals import find_date, is_date_line, to_int
 from replies.ingest.parsed import ParsedReply, Section
+from replies.ingest.title import ORG_WORD, SESSION, find_titles, read_title, title_like
+from replies.ingest.width import Printed, flat, fold
 
 
 class NotAReply(Exception):
     """The text is not a reply to a proposal; the message says why (in Chinese)."""
 
 
-def flat(text: str) -> str:
-    """Text without any whitespace."""
-    return "".join(text.split())
-
-
-_N = f"[{NUMBER_CHARS}]"
-TITLE_END = re.compile(r"(答复|答复函|答复的函|复函|会办意见|答复意见|办理意见|的函)$")
-SESSION = re.compile(
-    rf"第?(?P<term>{_N}{{1,4}})届(?:全国委员会)?第?(?P<session>{_N}{{1,3}})次(?:全体)?会议"
+DOC_NUMBER = re.compile(r"[〔\[［（【]\d{4}[〕\]］）】](第)?\d+号")
+#: Lines of a red-header document that are never part of the title.
+RED_HEADER = re.compile(r"^[^，。；：]{2,30}文件$|^[^，。；：]{0,20}(?:签发人|签发)：")
+OPENING = re.compile(
+    r"收悉|收到|已悉|答复如下|函复如下|答复如后|意见如下|函告如下|回复如下|报告如下"
+    r"|(?:交|转|转交|转由|交由)我(?:局|委|办|院|部|厅|中心|单位|会|司|所|镇|乡|街道|公司|队)"
+    r"|由我(?:局|委|办|院|部|厅|中心|单位|会|镇|乡)(?:主办|承办|办理|协办|会办|牵头)"
 )
-NUMBER = re.compile(r"第\s*(?P<number>[0-9０-９A-Za-z][0-9０-９A-Za-z\-－]*)\s*号")
-DOC_NUMBER = re.compile(r"[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*(第\s*)?\d+\s*号$")
-OPENING = re.compile(r"收悉|收到|已悉|答复如下|函复如下|答复如后|意见如下|函告如下")
 _LABEL_NAMES = (
     "承办单位通讯地址", "承办单位地址", "联系人及联系电话", "联系人及联系方式", "联系人及电话",
-    "联系单位及电话", "联系人姓名", "办理结果", "办理类别", "答复类别", "签发人", "会办单位",
-    "协办单位", "主办单位", "联系人", "联系电话", "联系方式", "联系单位", "通讯地址", "通信地址",
-    "联系地址", "单位地址", "邮政编码", "邮编", "抄送", "抄报", "附件", "公开属性", "公开方式",
-    "电话", "地址",
+    "联系人和电话", "联系单位及电话", "联系人姓名", "办理结果", "办理类别", "答复类别", "办复类别",
+    "签发人", "会办单位", "协办单位", "主办单位", "承办负责人", "承办人", "经办人", "办理人",
+    "主管领导", "分管领导", "责任领导", "联系人", "联系电话", "联系方式", "办公电话", "联系单位",
+    "通讯地址", "通信地址", "联系地址", "单位地址", "邮政编码", "邮编", "抄送", "抄报", "附件",
+    "公开属性", "公开方式", "电话", "手机", "地址", "类别",
 )  # fmt: skip
 
 
@@ -60,7 +62,8 @@ LABEL = re.compile(
     rf"(?:^|(?<=[\s，,；;。、（(]))(?P<label>{_LABEL_ALTERNATIVES})\s*(?:[：:]|\u3000+(?=\S))\s*"
 )
 PHONE = re.compile(
-    r"(?:[（(]0\d{2,3}[）)]\s*|0\d{2,3}\s*[-－—]\s*)?\d{7,8}(?:\s*(?:转|-)\s*\d{1,5})?|1[3-9]\d{9}"
+    r"(?:[（(]0\d{2,3}[）)]\s*|0\d{2,3}\s*[-－—–]{1,2}\s*)?\d{7,8}(?:\s*(?:转|-)\s*\d{1,5})?"
+    r"|(?<!\d)1[3-9]\d{9}(?!\d)"
 )
 POSTCODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
 DISCLOSURES = {
@@ -69,10 +72,7 @@ DISCLOSURES = {
     "不予公开": "不予公开", "不公开": "不予公开", "不宜公开": "不予公开",
 }  # fmt: skip
 PRONOUN = re.compile(r"^(贵|您|你|我)")
-ORG_WORD = re.compile(
-    r"(局|委|厅|办|部|院|会|队|中心|公司|集团|所|处|站|政府|法院|检察院|分局|支队|单位|署|室|行|社|联|馆)$"
-)
-SECTION_HEAD = re.compile(r"^([一二三四五六七八九十]{1,3})\s*、\s*(.*)$", re.S)
+SECTION_HEAD = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.*)$", re.S)
 MISSING_NAMES = {
     "title": "标题", "council": "政协名称", "term": "届次", "session": "会议次数",
     "number": "提案号", "doc_kind": "文种", "result_class": "办理结果类别", "signer": "签发人",
@@ -104,21 +104,25 @@ def parse(
     data staff can edit, passed in so this function needs no database.
     """
     meta = dict(meta or {})
+    paragraphs = _strip_chrome(paragraphs, meta)
+    printed = Printed([p.text for p in paragraphs])
+    originals = paragraphs
+    # Everything below reads the folded text; values are mapped back with printed.restore.
+    paragraphs = [Paragraph(fold(p.text), p.align, p.part) for p in originals]
     texts = [p.text for p in paragraphs]
     flats = [flat(t) for t in texts]
     reply = ParsedReply()
 
     opening = _find_opening(flats)
     limit = opening if opening is not None else min(len(flats), 12)
-    title_span = _find_title(flats, limit)
-    if title_span is None and meta.get("page_title"):
-        page_title = re.split(r"[_|｜]|\s[-–—]\s", meta["page_title"])[0]
-        if _title_like(flat(page_title)):
-            reply.title = flat(page_title)
+    titles = _find_titles(flats, limit)
+    title_span = titles[-1] if titles else None
     if title_span is not None:
-        reply.title = "".join(flats[title_span[0] : title_span[1]])
+        reply.title = "".join(flats[k] for k in title_span)
+    else:
+        reply.title = _meta_title(meta)
     if opening is None:
-        if reply.title is None or not _title_like(reply.title):
+        if reply.title is None or not title_like(reply.title):
             raise NotAReply("不是提案答复：找不到答复标题（…第N号提案的答复）和开头语（…收悉…）")
         opening = _first_body_after_header(paragraphs, title_span)
         reply.warnings.append("未找到开头语（…收悉…），正文从称呼行之后开始")
@@ -126,25 +130,72 @@ def parse(
     if body_end <= opening:
         raise NotAReply("找不到答复正文")
 
-    pre = [i for i in range(opening) if not title_span or not title_span[0] <= i < title_span[1]]
+    pre = [i for i in range(opening) if title_span is None or i not in title_span]
     post = list(range(body_end, len(paragraphs)))
     labels = _read_labels(paragraphs, pre + post)
-    _read_title(reply)
+    _read_title(reply, ["".join(flats[k] for k in span) for span in titles[:-1]], meta)
     _read_result(reply, paragraphs, pre, labels, result_classes)
-    reply.signer = _value(labels.get("签发人"))
-    addressee = _addressee(paragraphs, pre, title_span)
-    _read_people(reply, texts[opening], addressee, labels)
-    body = [tidy(t) for t in texts[opening:body_end]]
-    while body and LABEL_START.match(body[-1]) and len(body) > 1:
+    reply.signer = _value(labels.get("签发人")) or _signer_in_text(texts[opening:])
+    addressee, opening_text = _addressee(paragraphs, pre, title_span, texts[opening])
+    _read_people(reply, opening_text, addressee, labels)
+    body = [tidy(p.text) for p in originals[opening:body_end]]
+    if opening_text != texts[opening]:
+        body[0] = tidy(originals[opening].text[len(texts[opening]) - len(opening_text) :])
+    while body and LABEL_START.match(fold(body[-1])) and len(body) > 1:
         body.pop()
     reply.paragraphs = body
-    _read_co_departments(reply, body, labels, addressee)
+    _read_co_departments(reply, [fold(b) for b in body], labels, addressee)
     reply.sections = _sections(body)
     _read_signature(reply, paragraphs, body_end)
     _read_footer(reply, paragraphs, pre + post, labels)
+    _restore(reply, printed)
+    if not _recognisable(reply, addressee):
+        raise NotAReply("不是提案答复：有开头语，但没有标题、称呼或落款日期")
     reply.source_meta = meta
     _warn_missing(reply)
     return reply
+
+
+_PRINTED_FIELDS = (
+    "title", "council", "number", "result", "signer", "proposer", "sector", "proposal_title",
+    "department", "contact_name", "contact_phone", "address", "postcode",
+)  # fmt: skip
+
+
+def _restore(reply: ParsedReply, printed: Printed) -> None:
+    """Give every field read from the folded text the characters the document printed."""
+    for name in _PRINTED_FIELDS:
+        setattr(reply, name, printed.restore(getattr(reply, name)))
+    reply.co_departments = [printed.restore(u) or u for u in reply.co_departments]
+
+
+def _recognisable(reply: ParsedReply, addressee: str | None) -> bool:
+    """A reply names itself (its title), its addressee, or signs and dates the text."""
+    return bool(reply.title or addressee or reply.date or reply.signer)
+
+
+def _strip_chrome(paragraphs: list[Paragraph], meta: dict[str, str]) -> list[Paragraph]:
+    """The paragraphs without the web page's chrome; its metadata goes into meta."""
+    kept = []
+    for p in paragraphs:
+        if is_chrome(p.text):
+            for key, value in page_meta(p.text).items():
+                meta.setdefault(key, value)
+        else:
+            kept.append(p)
+    return kept
+
+
+def _meta_title(meta: Mapping[str, str]) -> str | None:
+    """A title printed only in the page's metadata (<title>, 标题：…||)."""
+    for key in ("标题", "page_title", "docx_title"):
+        value = meta.get(key)
+        if not value:
+            continue
+        value = re.split(r"[_|｜]|\s[-–—]\s", value)[0]
+        if title_like(fold(flat(value))):
+            return flat(value)
+    return None
 
 
 # --------------------------------------------------------------------------- regions
@@ -152,50 +203,51 @@ def parse(
 
 def _find_opening(flats: list[str]) -> int | None:
     for i, text in enumerate(flats):
-        if "收悉" in text and len(text) > 8:
+        if "收悉" in text and len(text) > 8 and not title_like(text):
             return i
     for i, text in enumerate(flats):
-        if OPENING.search(text) and ("提" in text or "建议" in text) and len(text) > 8:
+        if (
+            OPENING.search(text)
+            and ("提" in text or "建议" in text)
+            and len(text) > 8
+            and not title_like(text)
+            and not _HEADER_LINE.search(text)
+        ):
             return i
     return None
 
 
-def _title_like(text: str) -> bool:
-    return bool(TITLE_END.search(text)) and ("提案" in text or "届" in text or "建议" in text)
-
-
-def _find_title(flats: list[str], limit: int) -> tuple[int, int] | None:
-    """(start, end) of the title's lines among the first `limit` paragraphs."""
+def _find_titles(flats: list[str], limit: int) -> list[range]:
+    """The runs of header lines that read as a title; the last one is the reply's own."""
+    spans = find_titles(flats, limit, _HEADER_LINE)
+    if spans:
+        return spans
     for start in range(limit):
         text = flats[start]
-        if _skippable_pre_title(text):
-            continue
-        joined = ""
-        for end in range(start, min(start + 4, limit)):
-            if end > start and _skippable_pre_title(flats[end]):
-                break
-            joined += flats[end]
-            if _title_like(joined):
-                # A last short line may still belong to it (…的答复 / 函).
-                while end + 1 < limit and _title_like(joined + flats[end + 1]):
-                    end += 1
-                    joined += flats[end]
-                return start, end + 1
-    for start in range(limit):
-        text = flats[start]
-        if SESSION.search(text) and "提案" in text and len(text) <= 80 and not ends_sentence(text):
-            return start, start + 1
-    return None
+        if (
+            SESSION.search(text)
+            and "提案" in text
+            and len(text) <= 80
+            and not ends_sentence(text)
+            and not _HEADER_LINE.search(text)
+        ):
+            return [range(start, start + 1)]
+    return []
 
 
-def _skippable_pre_title(text: str) -> bool:
-    return bool(
-        CLASS_MARK.match(text)
-        or DOC_NUMBER.search(text)
-        or LABEL_START.match(text)
-        or text.endswith(("：", ":"))
-        or DISCLOSURE_MARK.match(text)
+#: Header lines that are never part of a title: class marks, document numbers, labels.
+_HEADER_LINE = re.compile(
+    "|".join(
+        [
+            CLASS_MARK.pattern,
+            DOC_NUMBER.pattern,
+            RED_HEADER.pattern,
+            r"^\s*(?:{})\s*[：:]".format("|".join(_LABEL_NAMES)),
+            r"[：:]$",
+            DISCLOSURE_MARK.pattern,
+        ]
     )
+)
 
 
 def _first_body_after_header(paragraphs: list[Paragraph], title: tuple[int, int] | None) -> int:
@@ -233,7 +285,8 @@ def _find_body_end(paragraphs: list[Paragraph], opening: int) -> int:
 
 
 _FOOTER_LABELS = re.compile(
-    r"^(联系人|联系电话|联系方式|联系单位|通讯地址|承办单位通讯地址|联系地址|邮政编码|邮编|抄送|抄报)"
+    r"^[（(]?(联系人|联系电话|联系方式|联系单位|通讯地址|承办单位通讯地址|联系地址|邮政编码|邮编|抄送"
+    r"|抄报|承办负责人|承办人|经办人|办理人|主管领导|分管领导|责任领导|办公电话)"
 )
 
 
@@ -291,33 +344,51 @@ def _value(text: str | None) -> str | None:
     if text is None:
         return None
     text = flat(text).strip("，,；;。：:")
+    if text.endswith("）") and text.count("（") < text.count("）"):
+        text = text[:-1].rstrip("，；。")  # the end of a bracketed footer: （联系人：王某）
     return text or None
 
 
 # --------------------------------------------------------------------------- fields
 
 
-def _read_title(reply: ParsedReply) -> None:
-    title = reply.title
-    if not title:
-        return
-    m = SESSION.search(title)
-    if m:
-        reply.term = to_int(m["term"])
-        reply.session = to_int(m["session"])
-        head = title[: m.start()]
-        cut = max(head.rfind("对") + 1, head.rfind("关于") + 2 if "关于" in head else 0)
-        council = head[cut:].lstrip("对")
-        reply.council = council or None
-    n = NUMBER.search(title, m.end() if m else 0) or NUMBER.search(title)
-    if n:
-        reply.number = n["number"]
-    if title.endswith("会办意见"):
-        reply.doc_kind = "会办意见"
-    elif title.endswith(("答复函", "答复的函", "复函")):
-        reply.doc_kind = "答复函"
-    elif "答复" in title:
-        reply.doc_kind = "答复"
+_SHARED = ("council", "term", "session", "number")
+
+
+def _read_title(reply: ParsedReply, other_titles: list[str], meta: Mapping[str, str]) -> None:
+    """Fields the title prints; what it lacks, from another printing of the title."""
+    sources = [reply.title or "", *reversed(other_titles)]
+    extra = _meta_title(meta)
+    if extra:
+        sources.append(fold(extra))
+    for k, source in enumerate(sources):
+        if not source:
+            continue
+        found = read_title(source)
+        for name in ("council", "term", "session", "number", "doc_kind"):
+            value = getattr(found, name)
+            if (
+                getattr(reply, name) is None
+                and value is not None
+                and (k == 0 or name != "doc_kind")
+            ):
+                setattr(reply, name, value)
+        if k == 0 and found.result_class:
+            reply.result_class = found.result_class
+
+
+#: A class letter printed in a header line: 类别:B, 类 别:B, 类别:(C), 办复类别: B, A类 before
+#: the document number or glued after it, the letter of 编号 B〔2017〕062号.
+_HEADER_CLASS = (
+    re.compile(r"类别：?[（【\[]?(?P<letter>[ABC])类?[）】\]]?(?![A-Za-z])"),
+    re.compile(r"^(?P<letter>[ABC])类(?![A-Za-z])"),
+    re.compile(r"[〔\[【]\d{4}[〕\]】](?:第)?\d+号(?P<letter>[ABC])类?$"),
+    re.compile(r"^(?:编号：?)?(?P<letter>[ABC])[〔\[【]\d{4}[〕\]】]"),
+    re.compile(r"(?<![A-Za-z])(?P<letter>[ABC])类$"),
+)
+_RESULT_LETTER = re.compile(
+    r"^[（【\[]?(?P<a>[ABC])类?[）】\]]?[：、，]?|[（【\[](?P<b>[ABC])类?[）】\]]$"
+)
 
 
 def _read_result(
@@ -327,20 +398,27 @@ def _read_result(
     labels: _Labels,
     result_classes: Mapping[str, str],
 ) -> None:
-    printed = None
+    printed = reply.result_class  # a letter in the title (第56号B类提案)
     for i in pre:
         text = flat(paragraphs[i].text)
+        if printed:
+            break
         if CLASS_MARK.match(text):
             printed = _letter(text)
             break
+        for pattern in _HEADER_CLASS:
+            m = pattern.search(text)
+            if m:
+                printed = m.group("letter")
+                break
     result = _value(labels.get("办理结果"))
-    if result and CLASS_MARK.match(result):
-        printed = printed or _letter(result)
-        result = None
-    inner = re.search(r"[（(]\s*([ABCＡＢＣ])\s*类?\s*[）)]$", result or "")
-    if inner:
-        printed = printed or _letter(inner.group(1))
-    kind = _value(labels.get("办理类别", "答复类别"))
+    if result:
+        m = _RESULT_LETTER.search(result)
+        if m and (m.group("a") or m.group("b")):
+            printed = printed or m.group("a") or m.group("b")
+            if m.group(0) == result:
+                result = None  # only the letter is printed: 办理结果：A类
+    kind = _value(labels.get("办理类别", "答复类别", "办复类别", "类别"))
     if kind and CLASS_MARK.match(kind):
         printed = printed or _letter(kind)
     reply.result = result
@@ -373,18 +451,44 @@ def _lookup_class(label: str, table: Mapping[str, str]) -> str | None:
     return normal.get(bare)
 
 
+#: How an addressee line without its colon ends: 委员, 代表, 界别, 小组, 联络组, 民盟XX委 …
+_ADDRESSEE_END = re.compile(
+    r"(委员|代表|界别|小组|联络组|工作组|同志|先生|女士|主席|委员会|支部|总支|党委|委|会|工商联"
+    r"|民建|民盟|民进|农工党|致公党|九三学社|台盟|民革)$"
+)
+_NOT_NAME = re.compile(r"[，。；：！？]|答复|收悉|如下|提出|办理|研究")
+
+
 def _addressee(
-    paragraphs: list[Paragraph], pre: list[int], title: tuple[int, int] | None
-) -> str | None:
+    paragraphs: list[Paragraph], pre: list[int], title: range | None, opening_text: str
+) -> tuple[str | None, str]:
+    """The addressee (尊敬的 and the colon removed) and the opening paragraph without it.
+
+    The addressee is the header line ending in a colon nearest the opening; or a name line
+    without its colon right before it (张某某委员); or a name run into the opening paragraph
+    (张某某委员：您提出的…).
+    """
     for i in reversed(pre):
-        if title and i < title[0]:
+        if title is not None and i < title.start:
             break
         text = flat(paragraphs[i].text)
-        if text.endswith(("：", ":")) and not LABEL_START.match(text) and 1 < len(text) <= 60:
-            name = text.rstrip("：:")
-            name = re.sub(r"^尊敬的", "", name)
-            return name or None
-    return None
+        limit = 300 if "、" in text else 60
+        if LABEL_START.match(text) or len(text) > limit or _HEADER_LINE.search(text[:-1]):
+            continue
+        if text.endswith("：") and len(text) > 2:
+            return _addressee_name(text[:-1]), opening_text
+        if i == pre[-1] and _ADDRESSEE_END.search(text) and not _NOT_NAME.search(text):
+            return _addressee_name(text), opening_text
+    colon = opening_text.find("：")
+    head = flat(opening_text[:colon]) if colon > 0 else ""
+    limit = 300 if "、" in head else 40
+    if 1 < len(head) <= limit and not _NOT_NAME.search(head) and OPENING.search(opening_text):
+        return _addressee_name(head), opening_text[colon + 1 :]
+    return None, opening_text
+
+
+def _addressee_name(text: str) -> str | None:
+    return re.sub(r"^尊敬的", "", text) or None
 
 
 def _formula_proposer(opening: str) -> str | None:
@@ -422,10 +526,16 @@ def _quoted(text: str) -> str | None:
     return None
 
 
+#: Where the opening formula turns from the proposal to what was done with it.
+_FORMULA_CUT = re.compile(
+    r"收悉|已收悉|收到|已悉|(?:已|现)?(?:交|转|转交|转由|交由)我|由我|现答复|现将"
+)
+
+
 def _read_people(reply: ParsedReply, opening: str, addressee: str | None, labels: _Labels) -> None:
     text = flat(opening)
-    cut = text.find("收悉")
-    reply.proposal_title = _quoted(text[:cut] if cut > 0 else text)
+    cut = _FORMULA_CUT.search(text)
+    reply.proposal_title = _quoted(text[: cut.start()] if cut else text)
     from_formula = _formula_proposer(text)
     if reply.doc_kind == "会办意见":
         reply.proposer = from_formula
@@ -433,6 +543,22 @@ def _read_people(reply: ParsedReply, opening: str, addressee: str | None, labels
         reply.proposer = addressee or from_formula
     if reply.proposer and reply.proposer.endswith("界别") and len(reply.proposer) > 2:
         reply.sector = reply.proposer[: -len("界别")]
+
+
+_SIGNED_BY = re.compile(
+    r"(?:已?经|由)(?P<name>[\u4e00-\u9fff*＊]{1,4}?)(?:同志)?"
+    r"(?:常务副|副)?(?:局长|主任|县长|区长|市长|镇长|乡长|书记|部长|厅长|院长|主席|社长|行长|处长"
+    r"|所长|站长|校长|经理|队长|理事长)?(?:审签|签发|审定签发|审核签发|签批)"
+)
+
+
+def _signer_in_text(texts: list[str]) -> str | None:
+    """The signer named in a sentence: 此复函已经唐某某局长审签."""
+    for text in reversed(texts):
+        m = _SIGNED_BY.search(flat(text))
+        if m:
+            return m.group("name")
+    return None
 
 
 def _split_units(text: str) -> list[str]:
@@ -491,13 +617,14 @@ def _read_co_departments(
 def _sections(body: list[str]) -> list[Section]:
     sections: list[Section] = []
     for index, para in enumerate(body):
-        m = SECTION_HEAD.match(flat(para))
+        printed = flat(para)
+        m = SECTION_HEAD.match(fold(printed))
         if not m:
             continue
         number = to_int(m.group(1))
         if number != len(sections) + 1:
             continue
-        rest = m.group(2)
+        rest = printed[m.start(2) :]
         heading, _, after = rest.partition("。") if "。" in rest else (rest, "", "")
         heading = heading.rstrip("：:")
         if not heading:
@@ -561,12 +688,14 @@ def _read_footer(
             if reply.disclosure is None:
                 reply.warnings.append(f"无法识别的公开属性“{key}”")
             break
-    reply.contact_name = _value(labels.get("联系人姓名", "联系人"))
-    both = labels.get("联系人及电话", "联系人及联系电话", "联系人及联系方式")
+    reply.contact_name = _value(labels.get("联系人姓名", "联系人", "承办人", "经办人", "办理人"))
+    both = labels.get("联系人及电话", "联系人及联系电话", "联系人及联系方式", "联系人和电话")
     if both and not reply.contact_name:
         name = re.split(r"[，,；;、\s]|(?=[（(]?\d)", both.strip(), maxsplit=1)[0]
         reply.contact_name = _value(name)
-    phone_text = labels.get("联系电话", "电话", "联系方式", "联系单位及电话") or both
+    phone_text = (
+        labels.get("联系电话", "电话", "联系方式", "办公电话", "联系单位及电话", "手机") or both
+    )
     reply.contact_phone = _phone(phone_text)
     reply.address = _value(
         labels.get(
@@ -588,7 +717,7 @@ def _read_footer(
 def _phone(text: str | None) -> str | None:
     if not text:
         return None
-    value = flat(text).strip("，,；;。")
+    value = _value(text) or ""
     if re.fullmatch(r"[\d\-－—（）()、，,/转]+", value) and re.search(r"\d{7}", value):
         return value
     m = PHONE.search(value)
