@@ -40,6 +40,7 @@ ENUM_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*、|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]"
     r"|\d{1,2}\s*[、.．](?!\d)|[（(]\s*\d{1,2}\s*[）)])"
 )
+FORMULA_END = re.compile(r"(?:答复|函复|函告|回复|报告|意见)如下[：:]\s*$")
 OPENERS = re.compile(r"^\s*(?:感谢|特此|以上|此复|专此|再次感谢|最后|下一步)")
 _TERMINAL = "。！？；：!?;:…"
 _CLOSERS = "”’）)》」』】\"'"
@@ -286,6 +287,8 @@ def _breaks(a: Line, b: Line, c: Line | None, first: bool, layout: _Layout) -> b
     title_like = TITLE_END.search(at) and not re.search(r"[，。；,;]", at)
     if (LABEL_START.match(at) or title_like) and _addressee_like(bt, layout.full):
         return True
+    if FORMULA_END.search(at):
+        return True  # the opening formula ends its paragraph: …现答复如下：
     a_ends = ends_sentence(at)
     if layout.geometry:
         if ENUM_START.match(bt) and (a_ends or not a.full):

@@ -104,7 +104,7 @@ def parse(
     data staff can edit, passed in so this function needs no database.
     """
     meta = dict(meta or {})
-    paragraphs = _strip_chrome(paragraphs, meta)
+    paragraphs = _split_run_together(_strip_chrome(paragraphs, meta))
     printed = Printed([p.text for p in paragraphs])
     originals = paragraphs
     # Everything below reads the folded text; values are mapped back with printed.restore.
@@ -186,9 +186,49 @@ def _strip_chrome(paragraphs: list[Paragraph], meta: dict[str, str]) -> list[Par
     return kept
 
 
+def _split_run_together(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """A whole reply printed as one line (title, addressee, body, signature, date) split
+    into its parts at the blanks between them; the body stays one paragraph."""
+    if len(paragraphs) > 3:
+        return paragraphs
+    out: list[Paragraph] = []
+    for p in paragraphs:
+        pieces = p.text.split()
+        if len(p.text) < 200 or len(pieces) < 4:
+            out.append(p)
+            continue
+        folded = [fold(x) for x in pieces]
+        start = 0
+        for k in range(1, min(4, len(pieces))):
+            if title_like("".join(folded[:k])):
+                start = k
+                break
+        if start and folded[start].endswith("："):
+            start += 1
+        end = len(pieces)
+        while end - 1 > start and _tail_piece(folded[end - 1]):
+            end -= 1
+        if start == 0 and end == len(pieces):
+            out.append(p)
+            continue
+        parts = [*pieces[:start], " ".join(pieces[start:end]), *pieces[end:]]
+        out.extend(Paragraph(part, p.align, p.part) for part in parts)
+    return out
+
+
+def _tail_piece(text: str) -> bool:
+    """A piece of the end of a run-together reply: signing unit, date, marker or label."""
+    return bool(
+        is_date_line(text)
+        or DISCLOSURE_MARK.match(text)
+        or LABEL_START.match(text)
+        or (len(text) <= 30 and ORG_WORD.search(text) and not ends_sentence(text))
+    )
+
+
 def _meta_title(meta: Mapping[str, str]) -> str | None:
     """A title printed only in the page's metadata (<title>, 标题：…||)."""
-    for key in ("标题", "page_title", "docx_title"):
+    for key in ("标题", "ArticleTitle", "page_title", "docx_title"):
         value = meta.get(key)
         if not value:
             continue
@@ -211,7 +251,7 @@ def _find_opening(flats: list[str]) -> int | None:
             and ("提" in text or "建议" in text)
             and len(text) > 8
             and not title_like(text)
-            and not _HEADER_LINE.search(text)
+            and not LABEL_START.match(text)
         ):
             return i
     return None
@@ -250,8 +290,8 @@ _HEADER_LINE = re.compile(
 )
 
 
-def _first_body_after_header(paragraphs: list[Paragraph], title: tuple[int, int] | None) -> int:
-    start = title[1] if title else 0
+def _first_body_after_header(paragraphs: list[Paragraph], title: range | None) -> int:
+    start = title.stop if title else 0
     for i in range(start, len(paragraphs)):
         text = flat(paragraphs[i].text)
         if LABEL_START.match(text) or CLASS_MARK.match(text):
@@ -506,6 +546,12 @@ def _formula_proposer(opening: str) -> str | None:
     return head
 
 
+def _unquoted_title(head: str) -> str | None:
+    """A proposal title printed without quotes: 您提出的关于加快农村公路养护的提案（收悉）."""
+    m = re.search(r"提出的(关于[^，。；：“”《》]{2,100}?(?:提案|建议|议案))之?$", head)
+    return m.group(1) if m else None
+
+
 def _quoted(text: str) -> str | None:
     """The content of the first balanced “…”/《…》 pair (nested quotes kept)."""
     pairs = {"“": "”", "《": "》", "「": "」", "『": "』"}
@@ -535,7 +581,8 @@ _FORMULA_CUT = re.compile(
 def _read_people(reply: ParsedReply, opening: str, addressee: str | None, labels: _Labels) -> None:
     text = flat(opening)
     cut = _FORMULA_CUT.search(text)
-    reply.proposal_title = _quoted(text[: cut.start()] if cut else text)
+    head = text[: cut.start()] if cut else text
+    reply.proposal_title = _quoted(head) or _unquoted_title(head)
     from_formula = _formula_proposer(text)
     if reply.doc_kind == "会办意见":
         reply.proposer = from_formula
@@ -588,6 +635,17 @@ _CO_NAMED_AFTER = re.compile(
 )
 
 
+def _unit_name(text: str) -> bool:
+    """A unit's name, not a clause (…提出的《…》已转由我局) nor 我局/本局/贵局."""
+    return (
+        bool(ORG_WORD.search(text))
+        and len(text) <= 40
+        and not PRONOUN.match(text)
+        and not re.match(r"^(本|该|各|其)", text)
+        and not re.search(r"[《》“”]|提出|转由|交由", text)
+    )
+
+
 def _read_co_departments(
     reply: ParsedReply, body: list[str], labels: _Labels, addressee: str | None
 ) -> None:
@@ -599,11 +657,11 @@ def _read_co_departments(
         for para in body:
             text = flat(para)
             for m in [*_CO_NAMED.finditer(text), *_CO_NAMED_AFTER.finditer(text)]:
-                units.extend(u for u in _split_units(m.group(1)) if ORG_WORD.search(u))
+                units.extend(u for u in _split_units(m.group(1)) if _unit_name(u))
             for sentence in re.split(r"[。]", text):
                 for m in _CO_SENTENCE.finditer(sentence):
                     found = _split_units(m.group(1))
-                    if found and all(ORG_WORD.search(u) for u in found):
+                    if found and all(_unit_name(u) for u in found):
                         units.extend(found)
     if reply.doc_kind == "会办意见" and addressee:
         units.insert(0, addressee)

@@ -101,16 +101,21 @@ ORG_WORD = re.compile(
 )
 
 
+_TITLE_START = re.compile(r"^(?:关于|对)|^[^，。；：]{2,30}?(?:局|委|委员会|办|办公室|政府|中心|院)(?:关于|对)")
+
+
 def _not_title_start(line: str, following: str) -> bool:
     """A line joined to a title only because it came first: a page heading, a site name.
 
     A title's first line names the council or starts it (关于, 对), or is the unit's name
     over a title that starts with 关于/对 (青岚县教育局 / 关于县政协…的答复).
     """
-    if any(w in line for w in ("关于", "对", "政协", "提案", "届", "答复")):
-        return False
     unit = len(line) <= 30 and bool(ORG_WORD.search(line)) and not re.search(r"[，。；：、]", line)
-    return not (unit and following.startswith(("关于", "对")))
+    if unit and following.startswith(("关于", "对")):
+        return False
+    if _TITLE_START.match(following):
+        return True  # the title proper starts on the next line: a heading above it
+    return not any(w in line for w in ("关于", "对", "政协", "提案", "届", "答复"))
 
 
 def _read_session(title: str, fields: TitleFields) -> int:

@@ -144,7 +144,10 @@ def test_co_opinion_proposer_from_body_and_lead_unit_as_co_department():
             "某界别提出的关于“关于加快“十五五”规划编制的建议”的提案收悉。",
             "关于加快“十五五”规划编制的建议",
         ),
-        ("您提出的关于改善交通的提案收悉。", None),
+        # Unquoted, as many real replies print it (and with the 提案之收悉 typo).
+        ("您提出的关于改善交通的提案收悉。", "关于改善交通的提案"),
+        ("你们提出的关于加强学校建设的提案之收悉，现答复如下：", "关于加强学校建设的提案"),
+        ("您的提案收悉。", None),
     ],
 )
 def test_proposal_title_inside_quotes(opening, title):
