@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from replies.ingest.limits import LimitExceeded, run_limited
+from replies.ingest.limits import DEFAULT_MEMORY_BYTES, ChildError, LimitExceeded, run_limited
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_TIMEOUT = 60.0
@@ -50,13 +50,30 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
 
 
-def run_parser(func: Any, data: bytes, timeout: float, what: str) -> Any:
-    """Run a parser in a child process; any failure becomes an ExtractionError."""
+#: Appended to rejections of files that a re-save in their own program usually repairs.
+RESAVE_HINT = "请用原软件打开、另存为新文件后重新上传"
+
+
+def run_parser(func: Any, data: Any, timeout: float, what: str) -> Any:
+    """Run a parser in a child process; any failure becomes an ExtractionError naming its cause.
+
+    what names the kind of file in the message ("PDF 文件", "Word 文档", "网页").
+    """
     try:
         return run_limited(func, data, timeout=timeout)
-    except LimitExceeded as exc:
-        raise ExtractionError(f"{what}解析失败：{exc}") from exc
     except ExtractionError:
         raise
+    except LimitExceeded as exc:
+        raise ExtractionError(
+            f"{what}解析失败：{exc}，文件可能过于复杂或被恶意构造，已拒收"
+        ) from exc
+    except MemoryError as exc:
+        limit = DEFAULT_MEMORY_BYTES // 1024**2
+        raise ExtractionError(
+            f"{what}解析时内存超出上限（{limit} MB），文件可能过于复杂或被恶意构造，已拒收"
+        ) from exc
+    except RecursionError as exc:
+        raise ExtractionError(f"{what}结构嵌套过深，无法解析，已拒收") from exc
     except Exception as exc:
-        raise ExtractionError(f"{what}已损坏或无法解析（{type(exc).__name__}）") from exc
+        name = exc.type_name if isinstance(exc, ChildError) else type(exc).__name__
+        raise ExtractionError(f"{what}已损坏或无法解析（{name}）：{RESAVE_HINT}") from exc

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
+from typing import IO, Any
 
 from replies.ingest.extract.base import (
     DEFAULT_TIMEOUT,
     MAX_COMPRESSION_RATIO,
     MAX_DOCX_MEMBERS,
     MAX_DOCX_UNCOMPRESSED,
+    RESAVE_HINT,
     Extracted,
     ExtractionError,
     Line,
@@ -47,20 +48,44 @@ def check_zip(data: bytes) -> None:
             ):
                 raise ExtractionError(f"压缩比异常（{info.filename}），疑似压缩炸弹")
         for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                with zf.open(info) as fh:
-                    head = fh.read(4096)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise ExtractionError(
-                        f"{info.filename} 含有 DTD/实体声明，疑似 XML 炸弹，已拒收"
-                    )
+            # Images (SVG has DOCTYPEs) are not parsed; every other part may be XML.
+            if info.is_dir() or "/media/" in "/" + info.filename:
+                continue
+            with zf.open(info) as fh:
+                if _declares_dtd(fh):
+                    raise ExtractionError(XML_BOMB.format(part=info.filename))
+
+
+XML_BOMB = "Word 文档的 {part} 含有 DTD/实体声明，疑似 XML 炸弹，已拒收"
+_DTD_MARKS = tuple(
+    mark.encode(encoding)
+    for mark in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
+def _declares_dtd(fh: IO[bytes]) -> bool:
+    """True when the stream holds <!DOCTYPE or <!ENTITY anywhere, in UTF-8 or UTF-16."""
+    tail = b""
+    while chunk := fh.read(1 << 16):
+        window = tail + chunk
+        if any(mark in window for mark in _DTD_MARKS):
+            return True
+        tail = window[-32:]
+    return False
 
 
 def _docx_lines(data: bytes) -> tuple[list[Line], dict[str, str]]:
     """Lines of a .docx in reading order (runs in a child process, see extract_docx)."""
     import docx
+    from lxml import etree
 
-    document = docx.Document(io.BytesIO(data))
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except etree.XMLSyntaxError as exc:
+        if "entit" in str(exc).lower():
+            raise ExtractionError(XML_BOMB.format(part="XML 部件")) from exc
+        raise ExtractionError(f"Word 文档已损坏（内部 XML 格式错误）：{RESAVE_HINT}") from exc
     styles = _docx_style_alignment(document)
     lines: list[Line] = []
     seen_headers: set[str] = set()

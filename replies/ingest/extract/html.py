@@ -40,6 +40,10 @@ _MARKUP = re.compile(
     r"|<\s*/?\s*[A-Za-z][\w:-]*\b[^<>]*?(?:\son\w+\s*=|javascript:|data:text/html)[^<>]*>",
     re.I | re.S,
 )
+# An internal DTD subset (<!DOCTYPE html [ … ]>) or an entity declaration: no real page has
+# one, and it is how entity-expansion bombs ("billion laughs") are built.
+_DTD_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY\b", re.I)
+DTD_IN_PAGE = "网页含有 DTD/实体声明（<!ENTITY …>），疑似 XML 炸弹，已拒收"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -59,6 +63,8 @@ def _extract_html(data: bytes) -> Extracted:
 
     m = _META_CHARSET.search(data[:8192])
     text, encoding = decode_text(data, declared=m.group(1).decode("ascii", "ignore") if m else None)
+    if _DTD_SUBSET.search(text):
+        raise ExtractionError(DTD_IN_PAGE)
     soup = BeautifulSoup(text, "lxml")
     warnings: list[str] = []
     meta: dict[str, str] = {}

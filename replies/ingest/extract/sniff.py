@@ -10,7 +10,8 @@ from replies.ingest.extract.encodings import decode_utf16, looks_utf16, strip_bo
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START = re.compile(
-    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S
+    rb"^\s*(<\?xml\b[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b",
+    re.I | re.S,
 )
 _HTML_ANY = re.compile(rb"<(html|body|p|div|br|table|h1)\b[^>]*>", re.I)
 
