@@ -17,6 +17,18 @@ class LimitExceeded(Exception):
     """The child ran out of time or memory, or died."""
 
 
+class ChildError(Exception):
+    """An exception raised in the child that cannot be pickled; keeps its type's name."""
+
+    def __init__(self, type_name: str, message: str) -> None:
+        super().__init__(type_name, message)
+        self.type_name = type_name
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.type_name}: {self.message}"
+
+
 def _context_once() -> Any:
     global _context
     if _context is None:
@@ -36,7 +48,7 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], memory: i
     except MemoryError:
         conn.send((False, MemoryError("内存超出限制")))
     except BaseException as exc:  # the parent decides what an error means
-        conn.send((False, exc if _picklable(exc) else RuntimeError(f"{type(exc).__name__}: {exc}")))
+        conn.send((False, exc if _picklable(exc) else ChildError(type(exc).__name__, str(exc))))
     finally:
         conn.close()
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from replies.ingest.clean import clean, looks_wrapped, tidy, unwrap
 from replies.ingest.extract import Extracted, text_lines
-from replies.ingest.pdf_layout import layout_lines
+from replies.ingest.extract.pdf_layout import layout_lines
 from tests.ingest.render import wrap
 
 PARAS = [

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from replies.ingest import extract
-from replies.ingest.extract import ExtractionError, decode_text, extract_bytes, sniff
+from replies.ingest.extract import ExtractionError, decode_text, extract_bytes, legacy, sniff
 from replies.ingest.pipeline import default_result_classes, parse_bytes
 from tests.ingest.render import to_docx, to_html, to_pdf
 from tests.ingest.specs import CASES, DISTRICT
@@ -130,7 +129,7 @@ def test_docx_page_header_and_table_are_read():
 
 
 def test_legacy_word_without_libreoffice_says_what_to_install(monkeypatch):
-    monkeypatch.setattr(extract, "libreoffice", lambda: None)
+    monkeypatch.setattr(legacy, "libreoffice", lambda: None)
     with pytest.raises(ExtractionError, match="LibreOffice"):
         extract_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000), "old.doc")
 
@@ -145,7 +144,7 @@ def test_legacy_word_is_converted_with_libreoffice(monkeypatch, tmp_path):
         f'#!/bin/sh\nwhile [ "$1" != "--outdir" ]; do shift; done\ncp {docx_file} "$2/input.docx"\n'
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setattr(extract, "libreoffice", lambda: str(script))
+    monkeypatch.setattr(legacy, "libreoffice", lambda: str(script))
     reply = parse_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000), "old.wps", CLASSES)
     assert reply.title == expected["title"] and reply.source_format == "wps"
 

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from statistics import median
 
-from replies.ingest.extract import Line
+from replies.ingest.extract.base import Line
 
 Row = tuple[int, float, float, float, float, float, str]
 
