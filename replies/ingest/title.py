@@ -101,7 +101,9 @@ ORG_WORD = re.compile(
 )
 
 
-_TITLE_START = re.compile(r"^(?:关于|对)|^[^，。；：]{2,30}?(?:局|委|委员会|办|办公室|政府|中心|院)(?:关于|对)")
+_TITLE_START = re.compile(
+    r"^(?:关于|对)|^[^，。；：]{2,30}?(?:局|委|委员会|办|办公室|政府|中心|院)(?:关于|对)"
+)
 
 
 def _not_title_start(line: str, following: str) -> bool:
