@@ -13,6 +13,8 @@ from replies.ingest.extract.base import (
     run_parser,
 )
 from replies.ingest.extract.encodings import decode_text
+from replies.ingest.title import title_like
+from replies.ingest.width import flat, fold
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _META_LABELS = (
@@ -89,8 +91,7 @@ def _extract_html(data: bytes) -> Extracted:
         ):
             tag.decompose()
     meta.update(_html_meta_table(soup))
-    h1 = soup.find("h1")
-    title = _clean_ws(h1.get_text(" ", strip=True)) if h1 else ""
+    title = _page_heading(soup)
     container = _main_container(soup)
     if container is None:
         raise ExtractionError("网页中找不到正文内容")
@@ -116,6 +117,15 @@ def _extract_html(data: bytes) -> Extracted:
 
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _SIMPLE_SELECTOR = re.compile(r"^[A-Za-z0-9]*([.#])([A-Za-z0-9_-]+)$")
+
+
+def _page_heading(soup: Any) -> str:
+    """The page's heading that reads as a reply's title (not the site's logo <h1>)."""
+    headings = [_clean_ws(h.get_text(" ", strip=True)) for h in soup.find_all(["h1", "h2"])]
+    for text in headings:
+        if title_like(fold(flat(text))):
+            return text
+    return ""
 
 
 def _css_hidden(soup: Any) -> tuple[set[str], set[str]]:
