@@ -21,7 +21,7 @@ META_LABELS = (
     "主题词", "所属机构", "信息分类", "编制单位",
 )  # fmt: skip
 _META = re.compile(
-    r"(?:^|(?<=[\s|｜丨【\[]))(?P<label>{})\s*[：]\s*(?P<value>[^|｜丨【】\[\]]*)".format(
+    r"(?:^|(?<=[\s|｜丨【\[]))(?P<label>{})\s*[：]".format(
         "|".join(sorted(META_LABELS, key=len, reverse=True))
     )
 )
@@ -61,9 +61,12 @@ _PAGE_ONLY = {
 def page_meta(text: str) -> dict[str, str]:
     """The label → value pairs a chrome line carries (索引号:…||标题:…||)."""
     found: dict[str, str] = {}
-    for m in _META.finditer(fold(text)):
+    labels = list(_META.finditer(fold(text)))
+    for k, m in enumerate(labels):
+        end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
         # Folding keeps positions: the value's span is the same in the printed text.
-        value = flat(text[m.start("value") : m.end("value")]).strip("|｜丨:：")
+        value = re.split(r"[|｜丨【\[\u3000]|\s{2,}", text[m.end() : end].strip())[0]
+        value = value.strip().strip("|｜丨:：").strip()
         if value:
             found.setdefault(m.group("label"), value)
     return found

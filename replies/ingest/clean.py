@@ -24,6 +24,7 @@ LABELS = (
     "单位地址", "地址", "邮政编码", "邮编", "抄送", "抄报", "附件", "办理类别", "答复类别",
     "公开属性", "公开方式", "联系人及电话", "联系人及联系电话", "联系人和电话", "承办负责人",
     "承办人", "经办人", "办理人", "主管领导", "分管领导", "责任领导", "办复类别", "办公电话",
+    "签批人", "签发领导", "审签人", "提案号", "提案编号",
 )  # fmt: skip
 LABEL_START = re.compile(r"^\s*(?:{})\s*[：:]".format("|".join(LABELS)))
 PAGE_MARK = re.compile(
@@ -31,7 +32,9 @@ PAGE_MARK = re.compile(
     r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
 BARE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
-DISCLOSURE_MARK = re.compile(r"^\s*[（(]\s*此\s*件[^）)]{1,12}[）)]\s*$")
+DISCLOSURE_MARK = re.compile(
+    r"^\s*(?:[（(]\s*[此本]\s*件[^）)]{1,12}[）)]|[此本]\s*件\s*(?:公开发布|主动公开|依申请公开|不予公开))\s*$"
+)
 CLASS_MARK = re.compile(r"^\s*[【\[（(]?\s*[ABCＡＢＣ]\s*(?:类)?\s*[】\]）)]?\s*$")
 TITLE_END = re.compile(r"(答复|答复函|的函|复函|意见)\s*$")
 _TITLE_WORDS = re.compile(r"届.*会议|第\s*\S+\s*号提案")

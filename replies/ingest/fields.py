@@ -45,7 +45,8 @@ OPENING = re.compile(
 _LABEL_NAMES = (
     "承办单位通讯地址", "承办单位地址", "联系人及联系电话", "联系人及联系方式", "联系人及电话",
     "联系人和电话", "联系单位及电话", "联系人姓名", "办理结果", "办理类别", "答复类别", "办复类别",
-    "签发人", "会办单位", "协办单位", "主办单位", "承办负责人", "承办人", "经办人", "办理人",
+    "签发人", "签批人", "签发领导", "审签人", "提案号", "提案编号", "公开类型", "会办单位",
+    "协办单位", "主办单位", "承办负责人", "承办人", "经办人", "办理人",
     "主管领导", "分管领导", "责任领导", "联系人", "联系电话", "联系方式", "办公电话", "联系单位",
     "通讯地址", "通信地址", "联系地址", "单位地址", "邮政编码", "邮编", "抄送", "抄报", "附件",
     "公开属性", "公开方式", "电话", "手机", "地址", "类别",
@@ -135,7 +136,14 @@ def parse(
     labels = _read_labels(paragraphs, pre + post)
     _read_title(reply, ["".join(flats[k] for k in span) for span in titles[:-1]], meta)
     _read_result(reply, paragraphs, pre, labels, result_classes)
-    reply.signer = _value(labels.get("签发人")) or _signer_in_text(texts[opening:])
+    reply.signer = _value(labels.get("签发人", "签批人", "签发领导", "审签人")) or _signer_in_text(
+        texts[opening:]
+    )
+    if reply.number is None:
+        printed_number = re.match(
+            r"^第?([A-Za-z]?\d[\dA-Za-z-]*)号?$", _value(labels.get("提案号", "提案编号")) or ""
+        )
+        reply.number = printed_number.group(1) if printed_number else None
     addressee, opening_text = _addressee(paragraphs, pre, title_span, texts[opening])
     _read_people(reply, opening_text, addressee, labels)
     body = [tidy(p.text) for p in originals[opening:body_end]]
@@ -194,7 +202,7 @@ def _split_run_together(paragraphs: list[Paragraph]) -> list[Paragraph]:
     out: list[Paragraph] = []
     for p in paragraphs:
         pieces = p.text.split()
-        if len(p.text) < 200 or len(pieces) < 4:
+        if len(p.text) < 60 or len(pieces) < 4:
             out.append(p)
             continue
         folded = [fold(x) for x in pieces]
@@ -738,14 +746,16 @@ def _read_signature(reply: ParsedReply, paragraphs: list[Paragraph], body_end: i
 def _read_footer(
     reply: ParsedReply, paragraphs: list[Paragraph], indices: list[int], labels: _Labels
 ) -> None:
+    printed = None
     for i in indices:
-        m = re.search(r"此\s*件\s*([^）)]{1,12})[）)]", paragraphs[i].text)
-        if m and DISCLOSURE_MARK.match(paragraphs[i].text):
-            key = flat(m.group(1))
-            reply.disclosure = DISCLOSURES.get(key)
-            if reply.disclosure is None:
-                reply.warnings.append(f"无法识别的公开属性“{key}”")
+        if DISCLOSURE_MARK.match(paragraphs[i].text):
+            printed = re.sub(r"^[（(]?[此本]件|[）)]$", "", flat(paragraphs[i].text))
             break
+    printed = printed or _value(labels.get("公开属性", "公开方式", "公开类型"))
+    if printed:
+        reply.disclosure = DISCLOSURES.get(printed)
+        if reply.disclosure is None:
+            reply.warnings.append(f"无法识别的公开属性“{printed}”")
     reply.contact_name = _value(labels.get("联系人姓名", "联系人", "承办人", "经办人", "办理人"))
     both = labels.get("联系人及电话", "联系人及联系电话", "联系人及联系方式", "联系人和电话")
     if both and not reply.contact_name:
