@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from replies.ingest.width import flat, fold
+from replies.ingest.width import fold
 
 #: Metadata labels of disclosure pages and article headers, kept as page metadata.
 META_LABELS = (

@@ -151,8 +151,9 @@ def test_addressee_run_into_the_opening():
     ],
 )
 def test_signers(extra, signer):
-    reply = read(TITLE, *[e for e in extra if "：" in e], "某某委员：",
-                 tail=("某市民政局", "2024年5月6日", *[e for e in extra if "：" not in e]))  # fmt: skip
+    labels = [e for e in extra if "：" in e]  # header lines; sentences go under the date
+    sentences = [e for e in extra if "：" not in e]
+    reply = read(TITLE, *labels, "某某委员：", tail=("某市民政局", "2024年5月6日", *sentences))
     assert reply.signer == signer
 
 
