@@ -27,6 +27,10 @@ LABELS = (
     "签批人", "签发领导", "审签人", "提案号", "提案编号",
 )  # fmt: skip
 LABEL_START = re.compile(r"^\s*(?:{})\s*[：:]".format("|".join(LABELS)))
+#: A header line that ends where it is: a document number, or one carrying 签发人/类别.
+HEADER_LINE = re.compile(
+    r"[〔\[［【]\s*\d{4}\s*[〕\]］】]\s*第?\s*\d+\s*号|(?:^|\s)(?:签\s*发\s*人|类\s*别)\s*[：:]"
+)
 PAGE_MARK = re.compile(
     r"^\s*(?:[-—–－─]+\s*\d{1,4}\s*[-—–－─]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4})\s*$"
@@ -105,6 +109,8 @@ def _digit_run_split(text: str, i: int) -> bool:
 def ends_sentence(text: str) -> bool:
     """True when text ends with sentence-ending punctuation (closing quotes allowed)."""
     text = text.rstrip().rstrip(_CLOSERS)
+    if len(text) > 1 and text[-1] == "." and is_cjk(text[-2]):
+        return True  # a half-width full stop after Chinese text: …关心和支持.
     return bool(text) and text[-1] in _TERMINAL
 
 
@@ -176,6 +182,11 @@ def full_width(lines: list[Line]) -> float:
     for t in pool:
         counts[width(t)] = counts.get(width(t), 0) + 1
     repeated = [w for w, n in counts.items() if n >= 2]
+    widths = sorted(width(t) for t in texts if width(t) >= 8)
+    if repeated and widths and max(repeated) < 0.8 * widths[int(len(widths) * 0.75)]:
+        # Few lines end mid-word (half-width punctuation ends most of them): the lines
+        # that do are short ones, such as a unit's name printed twice, not full lines.
+        repeated = []
     if repeated:
         # Short documents may show few full lines: any line ending mid-word, and any line
         # hanging one punctuation mark, also shows how wide a line can be.
@@ -187,7 +198,6 @@ def full_width(lines: list[Line]) -> float:
             if t[-1] in _NO_START and not any(c.isascii() for c in t) and width(t) <= best + 4
         ]
         return max([best, *singles, *hanging])
-    widths = sorted(width(t) for t in texts if width(t) >= 8)
     if not widths:
         return 0.0
     top = widths[int(len(widths) * 0.75)]
@@ -285,7 +295,7 @@ def _breaks(a: Line, b: Line, c: Line | None, first: bool, layout: _Layout) -> b
         return True
     if (layout.geometry or layout.indents) and b.indent:
         return True
-    if is_standalone(at) or is_standalone(bt) or LABEL_START.match(bt):
+    if is_standalone(at) or is_standalone(bt) or LABEL_START.match(bt) or HEADER_LINE.search(at):
         return True
     title_like = TITLE_END.search(at) and not re.search(r"[，。；,;]", at)
     if (LABEL_START.match(at) or title_like) and _addressee_like(bt, layout.full):

@@ -238,6 +238,8 @@ def to_html(spec: ReplySpec, *, style: str = "p", charset: str = "utf-8",
     parts: list[str] = []
     if spec.class_mark:
         parts.append(para(spec.class_mark, "text-align: right;"))
+    if spec.doc_number:
+        parts.append(para(spec.doc_number, "text-align: center;"))
     rows = [row_text(r, "\u3000\u3000") for r in spec.header]
     tail = [*(row_text(r, "\u3000\u3000") for r in spec.footer)]
     if style == "br":

@@ -153,8 +153,76 @@ COUNTY_FIELDS = {
     "address": None, "postcode": None, "sections": [],
 }  # fmt: skip
 
+#: A county reply in the shapes real offices print: half-width punctuation throughout, the
+#: class as 类别:B on its own line, document number and 签发人 on one line, the unit's name
+#: on a line above the 关于 title, a masked addressee, an opening without 收悉, a bracketed
+#: 联系人及电话 footer, a date in Chinese numerals.
+REAL_HALF_WIDTH = ReplySpec(
+    title="青岚县住房和城乡建设局关于政协青岚县第十一届委员会第四次会议第56号提案的答复",
+    title_breaks=[11, 33],
+    class_mark="类别:B",
+    doc_number="青住建函〔2021〕45号　签发人:马某",
+    addressee="****委员:",
+    paragraphs=[
+        "您提出的《关于加快老旧小区加装电梯的提案》交我局研究办理,现答复如下:",
+        "老旧小区加装电梯是一项民生实事.近年来,我局坚持\"政府引导、业主自愿、一梯一策\"的原则,"
+        "累计完成加装电梯86部,惠及居民1200余户.",
+        "一、关于简化审批流程",
+        "我局会同县自然资源局制定了加装电梯联合审查办法,审批时限由45个工作日压缩到20个工作日.",
+        "二、关于加大资金支持",
+        "县财政对每部电梯给予15万元补助;同时支持居民提取住房公积金用于加装电梯,"
+        "减轻群众负担!",
+        "感谢您对住房和城乡建设工作的关心和支持.",
+    ],
+    signature=["青岚县住房和城乡建设局"],
+    date="二〇二一年十月二十六日",
+    disclosure="(此件公开发布)",
+    footer=[[("(联系人及电话", "王某,0839-5521234)")]],
+)
+REAL_HALF_WIDTH_FIELDS = {
+    "title": "青岚县住房和城乡建设局关于政协青岚县第十一届委员会第四次会议第56号提案的答复",
+    "council": "政协青岚县", "term": 11, "session": 4, "number": "56", "doc_kind": "答复",
+    "result": None, "result_class": "B", "signer": "马某", "proposer": "****委员",
+    "sector": None, "proposal_title": "关于加快老旧小区加装电梯的提案",
+    "department": "青岚县住房和城乡建设局", "co_departments": [], "date": "2021-10-26",
+    "disclosure": "公开发布", "contact_name": "王某", "contact_phone": "0839-5521234",
+    "address": None, "postcode": None, "sections": ["关于简化审批流程", "关于加大资金支持"],
+}  # fmt: skip
+
+#: A township 答复函 with the class letter inside the title (第9号B类提案), the council as
+#: 县政协十六届第一次会议, 签发人 given as 敖镇长, a group addressee, an opening with the
+#: 提案之收悉 slip, 承办负责人 + 承办人 in the footer and no disclosure marker.
+REAL_TOWNSHIP = ReplySpec(
+    title="凤溪镇人民政府关于县政协十六届第一次会议第9号B类提案答复的函",
+    title_breaks=[7],
+    header=[[("签发人", "敖镇长")]],
+    addressee="凤溪镇委员小组：",
+    paragraphs=[
+        "你们提出的关于保护利用凤溪古驿道遗存的提案之收悉，现将办理情况答复如下：",
+        "凤溪古驿道是我镇重要的历史文化遗存。今年以来，镇政府组织文化站对古驿道沿线"
+        "石板路、古桥和驿站遗址进行了全面调查，建立了遗存保护台账。",
+        "下一步，我镇将积极争取县文化广播电视和旅游局支持，将古驿道保护修缮纳入明年"
+        "乡村振兴项目库，分段实施修缮。由于资金有限，全面修缮需逐年推进。",
+        "特此函复。",
+    ],
+    signature=["凤溪镇人民政府"],
+    date="2022年6月18日",
+    footer=[[("承办负责人", "刘某某"), ("承办人", "陈某"), ("联系电话", "0839-5523307")]],
+)
+REAL_TOWNSHIP_FIELDS = {
+    "title": "凤溪镇人民政府关于县政协十六届第一次会议第9号B类提案答复的函",
+    "council": "县政协", "term": 16, "session": 1, "number": "9", "doc_kind": "答复函",
+    "result": None, "result_class": "B", "signer": "敖镇长", "proposer": "凤溪镇委员小组",
+    "sector": None, "proposal_title": "关于保护利用凤溪古驿道遗存的提案",
+    "department": "凤溪镇人民政府", "co_departments": [], "date": "2022-06-18",
+    "disclosure": None, "contact_name": "陈某", "contact_phone": "0839-5523307",
+    "address": None, "postcode": None, "sections": [],
+}  # fmt: skip
+
 CASES = {
     "district": (DISTRICT, DISTRICT_FIELDS),
+    "real_half_width": (REAL_HALF_WIDTH, REAL_HALF_WIDTH_FIELDS),
+    "real_township": (REAL_TOWNSHIP, REAL_TOWNSHIP_FIELDS),
     "county_letter": (COUNTY_LETTER, COUNTY_LETTER_FIELDS),
     "co_opinion": (CO_OPINION, CO_OPINION_FIELDS),
     "county": (COUNTY, COUNTY_FIELDS),
