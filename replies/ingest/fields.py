@@ -136,14 +136,8 @@ def parse(
     labels = _read_labels(paragraphs, pre + post)
     _read_title(reply, ["".join(flats[k] for k in span) for span in titles[:-1]], meta)
     _read_result(reply, paragraphs, pre, labels, result_classes)
-    reply.signer = _value(labels.get("签发人", "签批人", "签发领导", "审签人")) or _signer_in_text(
-        texts[opening:]
-    )
-    if reply.number is None:
-        printed_number = re.match(
-            r"^第?([A-Za-z]?\d[\dA-Za-z-]*)号?$", _value(labels.get("提案号", "提案编号")) or ""
-        )
-        reply.number = printed_number.group(1) if printed_number else None
+    reply.signer = _signer(labels, texts[opening:])
+    reply.number = reply.number or _labelled_number(labels)
     addressee, opening_text = _addressee(paragraphs, pre, title_span, texts[opening])
     _read_people(reply, opening_text, addressee, labels)
     body = [tidy(p.text) for p in originals[opening:body_end]]
@@ -598,6 +592,19 @@ def _read_people(reply: ParsedReply, opening: str, addressee: str | None, labels
         reply.proposer = addressee or from_formula
     if reply.proposer and reply.proposer.endswith("界别") and len(reply.proposer) > 2:
         reply.sector = reply.proposer[: -len("界别")]
+
+
+def _labelled_number(labels: _Labels) -> str | None:
+    """The proposal number from a header label (提案号：第56号) when the title lacks it."""
+    m = re.match(
+        r"^第?([A-Za-z]?\d[\dA-Za-z-]*)号?$", _value(labels.get("提案号", "提案编号")) or ""
+    )
+    return m.group(1) if m else None
+
+
+def _signer(labels: _Labels, texts: list[str]) -> str | None:
+    """The name after 签发人 (签批人 …), or the one a sentence says signed the reply."""
+    return _value(labels.get("签发人", "签批人", "签发领导", "审签人")) or _signer_in_text(texts)
 
 
 _SIGNED_BY = re.compile(
