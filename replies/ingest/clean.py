@@ -124,8 +124,25 @@ def is_standalone(text: str) -> bool:
     )
 
 
+def _radical_table() -> dict[int, str]:
+    """Kangxi radicals and CJK compatibility ideographs → the ideographs they stand for."""
+    table = {}
+    for cp in [*range(0x2F00, 0x2FD6), *range(0xF900, 0xFADA)]:
+        unified = unicodedata.normalize("NFKC", chr(cp))
+        if len(unified) == 1 and unified != chr(cp):
+            table[cp] = unified
+    return table
+
+
+#: PDF converters often emit look-alike code points (⾏ U+2F8F for 行): the text as read
+#: uses the ordinary ideograph, one character for one.
+RADICALS = _radical_table()
+
+
 def clean(extracted: Extracted) -> list[Paragraph]:
     """The document's paragraphs, rebuilt and tidied."""
+    for line in extracted.lines:
+        line.text = line.text.translate(RADICALS)
     lines = [
         line
         for line in extracted.lines

@@ -155,3 +155,11 @@ def test_cleaning_never_loses_or_duplicates_a_character(paras, full, seed):
     text = wrapped_text(paras, full, seed)
     out = paragraphs(text)
     assert "".join(flat(out)) == "".join(flat(paras))
+
+
+def test_look_alike_code_points_from_pdf_converters_become_ideographs():
+    # Kangxi radicals ⾼ (U+2FBC) and ⾏ (U+2F8F) and the compatibility ideograph 﨎 (U+FA0E,
+    # which has no NFKC mapping, so it stays) as some converters emit them.
+    text = "我局\u2fbc度重视，认真执\u2f8f相关政策\ufa0e。\n"
+    paragraphs = clean(Extracted("txt", text_lines(text), wrapped=False))
+    assert paragraphs[0].text == "我局高度重视，认真执行相关政策\ufa0e。"
