@@ -88,7 +88,8 @@ class ReplyVersionInline(admin.TabularInline):
 @admin.register(Reply)
 class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     list_display = [
-        "title",
+        "display_title",
+        "needs_review",
         "session",
         "number",
         "doc_kind",
@@ -100,6 +101,7 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
         "is_sample",
     ]
     list_filter = [
+        "needs_review",
         "status",
         "disclosure",
         "result_class",
@@ -125,6 +127,10 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     list_select_related = ["session", "department"]
 
+    @admin.display(description="标题", ordering="title")
+    def display_title(self, obj: Reply) -> str:
+        return obj.display_title
+
     @transaction.atomic
     def save_model(self, request: HttpRequest, obj: Reply, form, change: bool) -> None:
         if change:
@@ -142,6 +148,15 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     @transaction.atomic
     def _set_status(self, request: HttpRequest, queryset, status: str) -> None:
         changed = 0
+        if status == Status.PUBLISHED:
+            flagged = queryset.filter(needs_review=True).count()
+            if flagged:
+                self.message_user(
+                    request,
+                    f"{flagged} 条答复需要核对，未发布：请核对后取消“需要核对”再发布。",
+                    messages.WARNING,
+                )
+            queryset = queryset.filter(needs_review=False)
         for reply in queryset.exclude(status=status):
             reply.save_version(f"状态改为{Status(status).label}前", request.user)
             reply.status = status

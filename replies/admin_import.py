@@ -23,10 +23,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from replies.ingest.load import save_reply
+from replies.ingest.load import find_existing, save_reply
 from replies.ingest.parsed import ParsedReply
 from replies.ingest.pipeline import Rejected, parse_bytes, result_class_table
-from replies.models import Department, Reply
+from replies.models import Reply
 
 PENDING_MAX_AGE = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -90,24 +90,6 @@ def _discard(token: str) -> None:
             item.unlink(missing_ok=True)
 
 
-def _existing(parsed: ParsedReply) -> Reply | None:
-    """The reply with the same natural key, if any (nothing is created to find out)."""
-    department = Department.match(parsed.department) if parsed.department else None
-    if parsed.department and department is None:
-        return None
-    session_known = parsed.council and parsed.term and parsed.session
-    qs = Reply.objects.filter(
-        number=parsed.number or "", department=department, doc_kind=parsed.doc_kind or "答复"
-    )
-    if session_known:
-        return qs.filter(
-            session__council=parsed.council,
-            session__term=parsed.term,
-            session__number=parsed.session,
-        ).first()
-    return qs.filter(session=None).first()
-
-
 def _rows(parsed: ParsedReply) -> list[tuple[str, str]]:
     data = parsed.to_json()
     rows = []
@@ -162,7 +144,7 @@ class ImportDocumentMixin:
             "paragraphs": parsed.paragraphs,
             "warnings": parsed.warnings,
             "same_file": same,
-            "existing": None if same else _existing(parsed),
+            "existing": None if same else find_existing(parsed),
         }
         return self._render(request, context)
 
@@ -200,7 +182,8 @@ class ImportDocumentMixin:
             return HttpResponseRedirect(reverse("admin:replies_reply_import"))
         text = {"created": "已导入", "updated": "已替换（旧版本已保存）", "skipped": "已存在"}
         level = messages.SUCCESS if outcome.status != "skipped" else messages.INFO
-        messages.add_message(request, level, f"{name}：{text[outcome.status]}。")
+        note = f"；{outcome.reason}" if outcome.reason else ""
+        messages.add_message(request, level, f"{name}：{text[outcome.status]}{note}。")
         return HttpResponseRedirect(reverse("admin:replies_reply_change", args=[outcome.reply_id]))
 
     def _render(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:

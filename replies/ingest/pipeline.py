@@ -135,6 +135,8 @@ class IngestSummary:
     updated: int = 0
     skipped: int = 0
     conflicts: int = 0
+    #: Saved replies flagged 需要核对 (kept drafts).
+    needs_review: int = 0
     warnings: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
     results: list[FileResult] = field(default_factory=list)
@@ -148,6 +150,8 @@ class IngestSummary:
             self.rejected.append((str(result.path), result.reason))
         elif result.status in ("created", "updated", "skipped"):
             setattr(self, result.status, getattr(self, result.status) + 1)
+            if result.status != "skipped" and result.reply and result.reply.needs_review:
+                self.needs_review += 1
         elif result.status == "conflict":
             self.conflicts += 1
 

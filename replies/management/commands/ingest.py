@@ -57,8 +57,7 @@ class Command(BaseCommand):
             bar = tqdm(total=len(files), unit="个文件", file=sys.stderr, dynamic_ncols=True)
 
         def report(result: FileResult) -> None:
-            line = _problem_line(result)
-            if line and verbosity > 0:
+            for line in _problem_lines(result) if verbosity > 0 else []:
                 if bar is not None:
                     bar.write(line, file=sys.stderr)
                 else:
@@ -85,16 +84,18 @@ class Command(BaseCommand):
         self.stdout.write(
             f"共 {len(files)} 个文件{mode}：解析 {summary.parsed}，新建 {summary.created}，"
             f"更新 {summary.updated}，跳过 {summary.skipped}，冲突 {summary.conflicts}，"
-            f"拒收 {len(summary.rejected)}，提示 {summary.warnings} 条"
+            f"拒收 {len(summary.rejected)}，需要核对 {summary.needs_review}，"
+            f"提示 {summary.warnings} 条"
         )
         if summary.rejected:
             raise CommandError(f"{len(summary.rejected)} 个文件被拒收", returncode=1)
 
 
-def _problem_line(result: FileResult) -> str | None:
+def _problem_lines(result: FileResult) -> list[str]:
     name = str(result.path)
     if result.status in STATUS_TEXT:
-        return f"{name}: {STATUS_TEXT[result.status]}：{result.reason}"
+        return [f"{name}: {STATUS_TEXT[result.status]}：{result.reason}"]
+    lines = [f"{name}: {result.reason}"] if result.reason else []
     if result.reply is not None and result.reply.warnings:
-        return f"{name}: 提示：" + "；".join(result.reply.warnings)
-    return None
+        lines.append(f"{name}: 提示：" + "；".join(result.reply.warnings))
+    return lines
