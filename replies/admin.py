@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from replies.admin_import import ImportDocumentMixin
+from replies.ingest.numerals import number_sort_key
 from replies.models import (
     Department,
     DepartmentAlias,
@@ -135,6 +136,8 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Reply, form, change: bool) -> None:
         if change:
             Reply.objects.get(pk=obj.pk).save_version("后台编辑前", request.user)
+        if "number" in form.changed_data:
+            obj.number_int = number_sort_key(obj.number)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="发布所选答复")

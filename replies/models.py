@@ -10,16 +10,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils.text import slugify
 
-_DIGITS = "〇一二三四五六七八九"
-
-
-def chinese_number(value: int) -> str:
-    """Write 1–99 the way council titles do (3 → 三, 15 → 十五, 20 → 二十)."""
-    if not 0 < value < 100:
-        return str(value)
-    tens, ones = divmod(value, 10)
-    text = ("" if tens == 1 else _DIGITS[tens]) + "十" if tens else ""
-    return text + (_DIGITS[ones] if ones else "")
+from replies.ingest.numerals import to_chinese
 
 
 def unicode_slug(text: str) -> str:
@@ -55,7 +46,7 @@ class Session(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{chinese_number(self.term)}届{chinese_number(self.number)}次会议"
+        return f"{to_chinese(self.term)}届{to_chinese(self.number)}次会议"
 
 
 class NamedModel(models.Model):

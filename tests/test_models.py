@@ -10,7 +10,6 @@ from replies.models import (
     ResultLabel,
     Session,
     Status,
-    chinese_number,
 )
 
 
@@ -62,18 +61,11 @@ def test_department_matches_through_aliases(db):
     assert created.pk != department.pk and created.slug == "长宁区教育局"
 
 
-def test_session_label_and_chinese_numbers(db):
+def test_session_label(db):
     session = Session.objects.create(council="长宁区政协", term=15, number=3)
     assert session.label == "十五届三次会议"
     assert str(session) == "长宁区政协十五届三次会议"
     assert session.council_slug == "长宁区政协"
-    assert [chinese_number(n) for n in (1, 10, 12, 20, 99)] == [
-        "一",
-        "十",
-        "十二",
-        "二十",
-        "九十九",
-    ]
 
 
 def test_result_labels_are_seeded_data(db):

@@ -6,6 +6,8 @@ import datetime
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from replies.ingest.numerals import number_sort_key
+
 #: The keys of ``ingest --json-dir`` output, in order (issue 3).
 JSON_KEYS = (
     "title", "council", "term", "session", "number", "doc_kind", "result", "result_class",
@@ -91,9 +93,8 @@ class ParsedReply:
 
     @property
     def number_int(self) -> int | None:
-        """The proposal number as an integer for sorting (its digits), or None."""
-        digits = "".join(c for c in self.number or "" if c.isdigit())
-        return int(digits) if digits and len(digits) <= 9 else None
+        """The proposal number as an integer for sorting (see ``numerals.number_sort_key``)."""
+        return number_sort_key(self.number)
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the keys of the issue's JSON output, null where absent."""
