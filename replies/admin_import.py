@@ -26,6 +26,7 @@ from django.urls import path, reverse
 from replies.ingest.load import find_existing, save_reply
 from replies.ingest.parsed import ParsedReply
 from replies.ingest.pipeline import Rejected, parse_bytes, result_class_table
+from replies.ingest.report import Outcome
 from replies.models import Reply
 
 PENDING_MAX_AGE = 24 * 3600
@@ -173,15 +174,19 @@ class ImportDocumentMixin:
             update=bool(request.POST.get("update")),
             user=request.user,
         )
-        if outcome.status == "conflict":
+        if outcome.status is Outcome.CONFLICT:
             messages.warning(request, outcome.reason.replace("--update", "“替换已有答复”"))
             return self._preview(request, parsed, name, token, data)
         _discard(token)
-        if outcome.status == "rejected":
+        if outcome.status is Outcome.REJECTED:
             messages.error(request, f"{name}：{outcome.reason}")
             return HttpResponseRedirect(reverse("admin:replies_reply_import"))
-        text = {"created": "已导入", "updated": "已替换（旧版本已保存）", "skipped": "已存在"}
-        level = messages.SUCCESS if outcome.status != "skipped" else messages.INFO
+        text = {
+            Outcome.CREATED: "已导入",
+            Outcome.UPDATED: "已替换（旧版本已保存）",
+            Outcome.SKIPPED: "已存在",
+        }
+        level = messages.SUCCESS if outcome.status is not Outcome.SKIPPED else messages.INFO
         note = f"；{outcome.reason}" if outcome.reason else ""
         messages.add_message(request, level, f"{name}：{text[outcome.status]}{note}。")
         return HttpResponseRedirect(reverse("admin:replies_reply_change", args=[outcome.reply_id]))

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 
 from replies.ingest.parsed import ParsedReply
+from replies.ingest.report import Outcome
 from replies.models import (
     Department,
     Disclosure,
@@ -36,9 +37,9 @@ DISCLOSURE_CHOICES = {
 
 @dataclass
 class SaveOutcome:
-    """created | updated | skipped | conflict | rejected, with the reply's id and a reason."""
+    """created, updated, skipped, conflict or rejected, with the reply's id and a reason."""
 
-    status: str
+    status: Outcome
     reason: str = ""
     reply_id: int | None = None
 
@@ -105,7 +106,7 @@ def save_reply(
     digest = hashlib.sha256(data).hexdigest()
     same = Reply.objects.filter(source_sha256=digest).values_list("pk", flat=True).first()
     if same is not None:
-        return SaveOutcome("skipped", f"同一文件已导入（答复 #{same}）", same)
+        return SaveOutcome(Outcome.SKIPPED, f"同一文件已导入（答复 #{same}）", same)
     lookups = lookups if lookups is not None else Lookups()
     try:
         with transaction.atomic():
@@ -125,7 +126,7 @@ def save_reply(
             )
     except (DatabaseError, ValidationError, ValueError) as exc:
         lookups.clear()
-        return SaveOutcome("rejected", f"保存失败：{exc}")
+        return SaveOutcome(Outcome.REJECTED, f"保存失败：{exc}")
     except BaseException:
         lookups.clear()
         raise
@@ -148,7 +149,7 @@ def _save(
     department = lookups.department(parsed.department) if parsed.department else None
     if existing is not None and not update:
         return SaveOutcome(
-            "conflict",
+            Outcome.CONFLICT,
             f"与已有答复 #{existing.pk} 冲突（同一会议、提案号、承办单位和文种），未导入；"
             "如需替换请使用 --update",
             existing.pk,
@@ -187,7 +188,9 @@ def _save(
         for k, s in enumerate(parsed.sections)
     )
     return SaveOutcome(
-        "updated" if existing is not None else "created", review_note(parsed, publish), reply.pk
+        Outcome.UPDATED if existing is not None else Outcome.CREATED,
+        review_note(parsed, publish),
+        reply.pk,
     )
 
 

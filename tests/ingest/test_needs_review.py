@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from replies.ingest.batch import ingest_paths
 from replies.ingest.parsed import ParsedReply
-from replies.ingest.pipeline import ingest_paths
 from replies.models import UNTITLED, Reply, Status
 from replies.search.index import index_replies
 from replies.search.query import search
