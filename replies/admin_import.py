@@ -53,7 +53,9 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["document"]
         limit = settings.ARCHIVE_MAX_UPLOAD_BYTES
         if upload.size > limit:
-            raise forms.ValidationError(f"文件过大（{upload.size} 字节，上限 {limit} 字节）。")
+            raise forms.ValidationError(
+                f"{upload.name}：文件过大（{upload.size} 字节，上限 {limit} 字节）。"
+            )
         return upload
 
 
@@ -175,7 +177,8 @@ class ImportDocumentMixin:
             user=request.user,
         )
         if outcome.status is Outcome.CONFLICT:
-            messages.warning(request, outcome.reason.replace("--update", "“替换已有答复”"))
+            reason = outcome.reason.replace("--update", "“替换已有答复”")
+            messages.warning(request, f"{name}：{reason}")
             return self._preview(request, parsed, name, token, data)
         _discard(token)
         if outcome.status is Outcome.REJECTED:
