@@ -178,3 +178,21 @@ def test_exit_codes(db, tmp_path, capsys):
     assert exit_code(str(tmp_path / "missing")) == 2
     assert exit_code(str(other), "--update") == 0
     assert Reply.objects.get().status == Status.PUBLISHED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_archives_are_read_by_worker_processes_in_order(tmp_path):
+    archive = make_zip(
+        tmp_path / "a.zip",
+        {"x.txt": to_clean_text(DISTRICT).encode(), "y.txt": to_clean_text(CO_OPINION).encode()},
+    )
+    county = tmp_path / "county.txt"
+    county.write_text(to_clean_text(COUNTY), encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    files = [archive, county, empty, county]
+    summary = ingest_paths([], files=files, jobs=2, dry_run=True)
+    assert [r.label for r in summary.results] == [
+        f"{archive}!x.txt", f"{archive}!y.txt", str(county), str(empty), str(county),
+    ]  # fmt: skip
+    assert (summary.parsed, len(summary.rejected)) == (4, 1)
