@@ -47,7 +47,7 @@ def profile(n: int, data_dir: Path) -> dict[str, Any]:
     from django.db import connection
 
     from replies.ingest import load, pipeline
-    from replies.ingest.pipeline import ingest_paths, iter_files
+    from replies.ingest.batch import ingest_paths, iter_files
 
     corpus = data_dir / "corpus"
     if not corpus.exists():

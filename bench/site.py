@@ -89,7 +89,7 @@ def files_not_loaded(corpus_dir: Path) -> list[Path]:
     """The corpus files whose content is not in the database yet (by SHA-256)."""
     import hashlib
 
-    from replies.ingest.pipeline import iter_files
+    from replies.ingest.batch import iter_files
     from replies.models import Reply
 
     loaded = set(Reply.objects.values_list("source_sha256", flat=True))
@@ -110,7 +110,7 @@ def ingest(
 
     As ``manage.py ingest --publish --fast-commit`` does: commits do not wait for the WAL flush.
     """
-    from replies.ingest.pipeline import ingest_paths, iter_files
+    from replies.ingest.batch import ingest_paths, iter_files
 
     files = iter_files([corpus_dir]) if files is None else files
     started = time.perf_counter()

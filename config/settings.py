@@ -41,6 +41,15 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 ARCHIVE_DATA_DIR = Path(os.environ.get("ARCHIVE_DATA_DIR") or BASE_DIR / "var").resolve()
 ARCHIVE_MAX_UPLOAD_BYTES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 ARCHIVE_EXTRACT_TIMEOUT = float(os.environ.get("ARCHIVE_EXTRACT_TIMEOUT", 60))
+# A cleaned body longer than this is refused: no real reply comes near it.
+ARCHIVE_MAX_BODY_CHARS = int(os.environ.get("ARCHIVE_MAX_BODY_CHARS", 200_000))
+# Zip archives of replies (ingest command; the admin batch upload): members counted without
+# folders, total uncompressed bytes, and the compression ratio above which a member (over
+# 1 MiB uncompressed) is taken for a zip bomb. Each member is also held to
+# ARCHIVE_MAX_UPLOAD_BYTES.
+ARCHIVE_ZIP_MAX_MEMBERS = int(os.environ.get("ARCHIVE_ZIP_MAX_MEMBERS", 1000))
+ARCHIVE_ZIP_MAX_BYTES = int(os.environ.get("ARCHIVE_ZIP_MAX_BYTES", 500 * 1024 * 1024))
+ARCHIVE_ZIP_MAX_RATIO = float(os.environ.get("ARCHIVE_ZIP_MAX_RATIO", 100))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from replies.admin_import import ImportDocumentMixin
+from replies.ingest.numerals import number_sort_key
 from replies.models import (
     Department,
     DepartmentAlias,
@@ -88,7 +89,8 @@ class ReplyVersionInline(admin.TabularInline):
 @admin.register(Reply)
 class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     list_display = [
-        "title",
+        "display_title",
+        "needs_review",
         "session",
         "number",
         "doc_kind",
@@ -100,6 +102,7 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
         "is_sample",
     ]
     list_filter = [
+        "needs_review",
         "status",
         "disclosure",
         "result_class",
@@ -125,10 +128,16 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     list_select_related = ["session", "department"]
 
+    @admin.display(description="标题", ordering="title")
+    def display_title(self, obj: Reply) -> str:
+        return obj.display_title
+
     @transaction.atomic
     def save_model(self, request: HttpRequest, obj: Reply, form, change: bool) -> None:
         if change:
             Reply.objects.get(pk=obj.pk).save_version("后台编辑前", request.user)
+        if "number" in form.changed_data:
+            obj.number_int = number_sort_key(obj.number)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="发布所选答复")
@@ -142,6 +151,15 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     @transaction.atomic
     def _set_status(self, request: HttpRequest, queryset, status: str) -> None:
         changed = 0
+        if status == Status.PUBLISHED:
+            flagged = queryset.filter(needs_review=True).count()
+            if flagged:
+                self.message_user(
+                    request,
+                    f"{flagged} 条答复需要核对，未发布：请核对后取消“需要核对”再发布。",
+                    messages.WARNING,
+                )
+            queryset = queryset.filter(needs_review=False)
         for reply in queryset.exclude(status=status):
             reply.save_version(f"状态改为{Status(status).label}前", request.user)
             reply.status = status

@@ -23,10 +23,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from replies.ingest.load import save_reply
+from replies.ingest.load import find_existing, save_reply
 from replies.ingest.parsed import ParsedReply
 from replies.ingest.pipeline import Rejected, parse_bytes, result_class_table
-from replies.models import Department, Reply
+from replies.ingest.report import Outcome
+from replies.models import Reply
 
 PENDING_MAX_AGE = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -52,7 +53,9 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["document"]
         limit = settings.ARCHIVE_MAX_UPLOAD_BYTES
         if upload.size > limit:
-            raise forms.ValidationError(f"文件过大（{upload.size} 字节，上限 {limit} 字节）。")
+            raise forms.ValidationError(
+                f"{upload.name}：文件过大（{upload.size} 字节，上限 {limit} 字节）。"
+            )
         return upload
 
 
@@ -88,24 +91,6 @@ def _discard(token: str) -> None:
     if _TOKEN.match(token or ""):
         for item in (pending_dir() / token, pending_dir() / f"{token}.name"):
             item.unlink(missing_ok=True)
-
-
-def _existing(parsed: ParsedReply) -> Reply | None:
-    """The reply with the same natural key, if any (nothing is created to find out)."""
-    department = Department.match(parsed.department) if parsed.department else None
-    if parsed.department and department is None:
-        return None
-    session_known = parsed.council and parsed.term and parsed.session
-    qs = Reply.objects.filter(
-        number=parsed.number or "", department=department, doc_kind=parsed.doc_kind or "答复"
-    )
-    if session_known:
-        return qs.filter(
-            session__council=parsed.council,
-            session__term=parsed.term,
-            session__number=parsed.session,
-        ).first()
-    return qs.filter(session=None).first()
 
 
 def _rows(parsed: ParsedReply) -> list[tuple[str, str]]:
@@ -162,7 +147,7 @@ class ImportDocumentMixin:
             "paragraphs": parsed.paragraphs,
             "warnings": parsed.warnings,
             "same_file": same,
-            "existing": None if same else _existing(parsed),
+            "existing": None if same else find_existing(parsed),
         }
         return self._render(request, context)
 
@@ -191,16 +176,22 @@ class ImportDocumentMixin:
             update=bool(request.POST.get("update")),
             user=request.user,
         )
-        if outcome.status == "conflict":
-            messages.warning(request, outcome.reason.replace("--update", "“替换已有答复”"))
+        if outcome.status is Outcome.CONFLICT:
+            reason = outcome.reason.replace("--update", "“替换已有答复”")
+            messages.warning(request, f"{name}：{reason}")
             return self._preview(request, parsed, name, token, data)
         _discard(token)
-        if outcome.status == "rejected":
+        if outcome.status is Outcome.REJECTED:
             messages.error(request, f"{name}：{outcome.reason}")
             return HttpResponseRedirect(reverse("admin:replies_reply_import"))
-        text = {"created": "已导入", "updated": "已替换（旧版本已保存）", "skipped": "已存在"}
-        level = messages.SUCCESS if outcome.status != "skipped" else messages.INFO
-        messages.add_message(request, level, f"{name}：{text[outcome.status]}。")
+        text = {
+            Outcome.CREATED: "已导入",
+            Outcome.UPDATED: "已替换（旧版本已保存）",
+            Outcome.SKIPPED: "已存在",
+        }
+        level = messages.SUCCESS if outcome.status is not Outcome.SKIPPED else messages.INFO
+        note = f"；{outcome.reason}" if outcome.reason else ""
+        messages.add_message(request, level, f"{name}：{text[outcome.status]}{note}。")
         return HttpResponseRedirect(reverse("admin:replies_reply_change", args=[outcome.reply_id]))
 
     def _render(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:

@@ -29,7 +29,8 @@ from replies.filters import (
     facet_counts,
     label_for,
 )
-from replies.models import DocKind, Reply, ResultClass, Session, chinese_number
+from replies.ingest.numerals import to_chinese
+from replies.models import DocKind, Reply, ResultClass, Session
 from replies.search.cache import cached
 
 PAGE_SIZE = 20
@@ -470,7 +471,7 @@ class TocEntry:
 
     @property
     def label(self) -> str:
-        return f"{chinese_number(self.number)}、{self.heading}"
+        return f"{to_chinese(self.number)}、{self.heading}"
 
 
 def _heading_split(line: str, heading: str) -> tuple[str, str] | None:
@@ -573,8 +574,8 @@ def reply_page(reply: Reply, q: str = "") -> dict[str, Any]:
         "permalink": link,
         "permalink_display": unquote(link),
         "session_url": session_url(session) if session else "",
-        "term_label": f"第{chinese_number(session.term)}届" if session else "",
-        "session_label": f"第{chinese_number(session.number)}次会议" if session else "",
+        "term_label": f"第{to_chinese(session.term)}届" if session else "",
+        "session_label": f"第{to_chinese(session.number)}次会议" if session else "",
         "co_departments": list(reply.co_departments.all()),
         "blocks": blocks,
         "toc": toc,

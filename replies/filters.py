@@ -17,6 +17,7 @@ from typing import Any
 import django_filters
 from django.db.models import Count, F, Q, QuerySet
 
+from replies.ingest.numerals import parse_number_input
 from replies.models import Department, DocKind, Reply, ResultClass, Sector, Session
 
 #: GET parameter names of the facet filters, in display order.
@@ -24,19 +25,12 @@ FACETS = ("council", "session", "year", "department", "sector", "result", "kind"
 #: The other filters (form inputs, no counts).
 RANGE_FILTERS = ("date_from", "date_to", "number")
 
-_NUMBER = re.compile(r"^\s*第?\s*0*(\d{1,9})\s*号?\s*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_param(value: str) -> str:
     """A GET value without control characters (PostgreSQL rejects NUL in text)."""
     return _CONTROL.sub("", str(value))
-
-
-def parse_number(text: str) -> int | None:
-    """A proposal number as typed (005, 第5号, 第 005 号) as an int, or None."""
-    match = _NUMBER.match(text or "")
-    return int(match.group(1)) if match else None
 
 
 class ReplyFilter(django_filters.FilterSet):
@@ -81,7 +75,7 @@ class ReplyFilter(django_filters.FilterSet):
         return queryset.filter(Q(department=value) | Q(pk__in=co))
 
     def filter_number(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        number = parse_number(value)
+        number = parse_number_input(value)
         if number is not None:
             return queryset.filter(number_int=number)
         return queryset.filter(number=value.strip())
@@ -251,7 +245,7 @@ def label_for(name: str, value: Any) -> str:
     if name == "result":
         return str(ResultClass(value).label)
     if name == "number":
-        number = parse_number(value)
+        number = parse_number_input(value)
         return f"第{number:03d}号" if number is not None else value
     if name in ("date_from", "date_to"):
         return f"{value:%Y-%m-%d}"

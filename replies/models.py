@@ -10,16 +10,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils.text import slugify
 
-_DIGITS = "〇一二三四五六七八九"
-
-
-def chinese_number(value: int) -> str:
-    """Write 1–99 the way council titles do (3 → 三, 15 → 十五, 20 → 二十)."""
-    if not 0 < value < 100:
-        return str(value)
-    tens, ones = divmod(value, 10)
-    text = ("" if tens == 1 else _DIGITS[tens]) + "十" if tens else ""
-    return text + (_DIGITS[ones] if ones else "")
+from replies.ingest.numerals import to_chinese
 
 
 def unicode_slug(text: str) -> str:
@@ -55,7 +46,7 @@ class Session(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{chinese_number(self.term)}届{chinese_number(self.number)}次会议"
+        return f"{to_chinese(self.term)}届{to_chinese(self.number)}次会议"
 
 
 class NamedModel(models.Model):
@@ -167,6 +158,10 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
+#: Shown where a reply has neither a title nor a proposal title.
+UNTITLED = "（无标题答复）"
+
+
 class ReplyQuerySet(models.QuerySet):
     def public(self) -> ReplyQuerySet:
         """Replies anyone may see: published and not marked 不予公开."""
@@ -184,7 +179,7 @@ class Reply(models.Model):
     doc_kind = models.CharField(
         "文种", max_length=8, choices=DocKind.choices, default=DocKind.REPLY
     )
-    title = models.CharField("标题", max_length=300)
+    title = models.CharField("标题", max_length=300, blank=True)
     proposal_title = models.CharField("提案标题", max_length=300, blank=True)
     proposer = models.CharField("提案人", max_length=200, blank=True)
     sector = models.ForeignKey(
@@ -216,6 +211,11 @@ class Reply(models.Model):
     postcode = models.CharField("邮政编码", max_length=12, blank=True)
     body = models.TextField("正文", blank=True, help_text="清理后的正文，每段一行。")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    needs_review = models.BooleanField(
+        "需要核对",
+        default=False,
+        help_text="导入时缺少标题、政协、届次或提案号等，须人工核对；核对完成后取消勾选才能发布。",
+    )
     is_sample = models.BooleanField("示例数据", default=False)
     source_file = models.FileField("原始文件", upload_to="sources/%Y/%m/", blank=True)
     source_name = models.CharField("原始文件名", max_length=255, blank=True)
@@ -233,23 +233,40 @@ class Reply(models.Model):
         verbose_name_plural = "答复"
         ordering = ["-reply_date", "-id"]
         constraints = [
+            # Only a reply whose session and number are known has a natural key; replies
+            # without one are told apart by their source file (SHA-256).
             models.UniqueConstraint(
                 fields=["session", "number", "department", "doc_kind"],
                 name="reply_natural_key",
                 nulls_distinct=False,
-            )
+                condition=models.Q(session__isnull=False) & ~models.Q(number=""),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(needs_review=True, status=Status.PUBLISHED),
+                name="reply_review_before_publishing",
+                violation_error_message="需要核对的答复不能发布：请先核对并取消“需要核对”。",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "disclosure"], name="reply_visibility"),
             models.Index(fields=["reply_date"], name="reply_date"),
             models.Index(fields=["number_int"], name="reply_number_int"),
+            # The few flagged replies, for the admin's 需要核对 filter.
+            models.Index(
+                fields=["id"], condition=models.Q(needs_review=True), name="reply_needs_review"
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
 
     def get_absolute_url(self) -> str:
         return reverse("replies:detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_title(self) -> str:
+        """The title, else the proposal title, else 「（无标题答复）」."""
+        return self.title or self.proposal_title or UNTITLED
 
     @property
     def is_public(self) -> bool:

@@ -10,7 +10,6 @@ from replies.models import (
     ResultLabel,
     Session,
     Status,
-    chinese_number,
 )
 
 
@@ -25,12 +24,22 @@ def test_natural_key_is_unique(make_reply):
     )
 
 
-def test_natural_key_treats_missing_session_as_equal(make_reply):
+def test_natural_key_treats_missing_department_as_equal(make_reply):
     first = make_reply(number="007")
-    Reply.objects.filter(pk=first.pk).update(session=None)
-    first.refresh_from_db()
+    Reply.objects.filter(pk=first.pk).update(department=None)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Reply.objects.create(title="x", number="007", department=first.department, session=None)
+        Reply.objects.create(title="x", number="007", session=first.session, department=None)
+
+
+def test_without_session_or_number_there_is_no_natural_key(make_reply):
+    # Such replies are drafts flagged 需要核对, told apart by their source file.
+    first = make_reply(number="007", session=None)
+    Reply.objects.filter(pk=first.pk).update(session=None)
+    Reply.objects.create(title="x", number="007", department=first.department, session=None)
+    session = Session.objects.get()
+    make_reply(number="", session=session)
+    make_reply(number="", session=session)
+    assert Reply.objects.filter(number="").count() == 2
 
 
 def test_public_means_published_and_not_withheld(make_reply):
@@ -52,18 +61,11 @@ def test_department_matches_through_aliases(db):
     assert created.pk != department.pk and created.slug == "长宁区教育局"
 
 
-def test_session_label_and_chinese_numbers(db):
+def test_session_label(db):
     session = Session.objects.create(council="长宁区政协", term=15, number=3)
     assert session.label == "十五届三次会议"
     assert str(session) == "长宁区政协十五届三次会议"
     assert session.council_slug == "长宁区政协"
-    assert [chinese_number(n) for n in (1, 10, 12, 20, 99)] == [
-        "一",
-        "十",
-        "十二",
-        "二十",
-        "九十九",
-    ]
 
 
 def test_result_labels_are_seeded_data(db):

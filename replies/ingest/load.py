@@ -3,7 +3,8 @@
 The same file again (same SHA-256) is skipped. A different file with the same natural key
 (session, number, lead department, doc kind) is a conflict, skipped unless ``update`` is set;
 an update first saves the existing reply as a ReplyVersion, so the previous fields and the
-previous source file stay recoverable.
+previous source file stay recoverable. A reply lacking a core field (title, council, term,
+session, number) is saved as a draft flagged 需要核对 and never published by an import.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 
 from replies.ingest.parsed import ParsedReply
+from replies.ingest.report import Outcome
 from replies.models import (
     Department,
     Disclosure,
@@ -35,9 +37,9 @@ DISCLOSURE_CHOICES = {
 
 @dataclass
 class SaveOutcome:
-    """created | updated | skipped | conflict | rejected, with the reply's id and a reason."""
+    """created, updated, skipped, conflict or rejected, with the reply's id and a reason."""
 
-    status: str
+    status: Outcome
     reason: str = ""
     reply_id: int | None = None
 
@@ -102,11 +104,9 @@ def save_reply(
     replies of a batch but never half a reply, and ingesting the batch again restores them.
     """
     digest = hashlib.sha256(data).hexdigest()
-    if not parsed.title:
-        return SaveOutcome("rejected", "缺少标题，无法保存")
     same = Reply.objects.filter(source_sha256=digest).values_list("pk", flat=True).first()
     if same is not None:
-        return SaveOutcome("skipped", f"同一文件已导入（答复 #{same}）", same)
+        return SaveOutcome(Outcome.SKIPPED, f"同一文件已导入（答复 #{same}）", same)
     lookups = lookups if lookups is not None else Lookups()
     try:
         with transaction.atomic():
@@ -126,7 +126,7 @@ def save_reply(
             )
     except (DatabaseError, ValidationError, ValueError) as exc:
         lookups.clear()
-        return SaveOutcome("rejected", f"保存失败：{exc}")
+        return SaveOutcome(Outcome.REJECTED, f"保存失败：{exc}")
     except BaseException:
         lookups.clear()
         raise
@@ -144,39 +144,33 @@ def _save(
     user: object,
     lookups: Lookups,
 ) -> SaveOutcome:
+    existing = find_existing(parsed, lookups=lookups, for_update=True)
     session = lookups.session(parsed)
     department = lookups.department(parsed.department) if parsed.department else None
-    existing = (
-        Reply.objects.select_for_update()
-        .filter(
-            session=session,
-            number=parsed.number or "",
-            department=department,
-            doc_kind=parsed.doc_kind or "答复",
-        )
-        .first()
-    )
     if existing is not None and not update:
         return SaveOutcome(
-            "conflict",
+            Outcome.CONFLICT,
             f"与已有答复 #{existing.pk} 冲突（同一会议、提案号、承办单位和文种），未导入；"
             "如需替换请使用 --update",
             existing.pk,
         )
+    # A reply that needs review is never published, whatever was asked.
+    status = Status.PUBLISHED if publish and not parsed.needs_review else Status.DRAFT
     if existing is not None:
         existing.save_version(f"导入新文件 {name} 前的版本", user)
         reply = existing
-        if publish:
-            reply.status = Status.PUBLISHED
+        if publish or parsed.needs_review:
+            reply.status = status
     else:
-        reply = Reply(status=Status.PUBLISHED if publish else Status.DRAFT)
+        reply = Reply(status=status)
     fill(reply, parsed, session=session, department=department, lookups=lookups)
     reply.is_sample = sample
     reply.source_name = name
     reply.source_sha256 = digest
     reply.source_file.save(name, ContentFile(data), save=False)
     reply.full_clean(
-        exclude=["source_file", "session", "department", "sector"], validate_unique=False
+        exclude=["source_file", "session", "department", "sector", "needs_review"],
+        validate_unique=False,
     )
     reply.save()
     co_departments = {lookups.department(n).pk for n in parsed.co_departments}
@@ -193,7 +187,56 @@ def _save(
         ReplySection(reply=reply, order=k, number=s.number, heading=s.heading[:300], text=s.text)
         for k, s in enumerate(parsed.sections)
     )
-    return SaveOutcome("updated" if existing is not None else "created", "", reply.pk)
+    return SaveOutcome(
+        Outcome.UPDATED if existing is not None else Outcome.CREATED,
+        review_note(parsed, publish),
+        reply.pk,
+    )
+
+
+def review_note(parsed: ParsedReply, publish: bool) -> str:
+    """Why a saved reply was flagged 需要核对 and kept a draft; "" when it was not flagged."""
+    if not parsed.needs_review:
+        return ""
+    kept = "已存为草稿，未发布" if publish else "已存为草稿"
+    return f"需要核对（{'；'.join(parsed.review_reasons)}），{kept}"
+
+
+def has_natural_key(parsed: ParsedReply) -> bool:
+    """True when council, term, session and number are all known (see ``reply_natural_key``)."""
+    return bool(parsed.council and parsed.term and parsed.session and parsed.number)
+
+
+def find_existing(
+    parsed: ParsedReply, *, lookups: Lookups | None = None, for_update: bool = False
+) -> Reply | None:
+    """The saved reply with parsed's natural key (session, number, lead unit, doc kind).
+
+    None when the key is incomplete: such replies are only told apart by their file. With
+    ``lookups`` the session and unit are found or created through the batch's cache (the
+    save path); without, nothing is created and an unknown session or unit means no match
+    (the admin preview). ``for_update`` locks the row until the transaction ends.
+    """
+    if not has_natural_key(parsed):
+        return None
+    if lookups is not None:
+        department = lookups.department(parsed.department) if parsed.department else None
+        replies = Reply.objects.filter(session=lookups.session(parsed))
+    else:
+        department = Department.match(parsed.department) if parsed.department else None
+        if parsed.department and department is None:
+            return None
+        replies = Reply.objects.filter(
+            session__council=parsed.council,
+            session__term=parsed.term,
+            session__number=parsed.session,
+        )
+    replies = replies.filter(
+        number=parsed.number, department=department, doc_kind=parsed.doc_kind or "答复"
+    )
+    if for_update:
+        replies = replies.select_for_update(of=("self",))
+    return replies.first()
 
 
 def find_session(parsed: ParsedReply) -> Session | None:
@@ -240,3 +283,4 @@ def fill(
     reply.source_format = parsed.source_format
     reply.source_meta = parsed.source_meta
     reply.warnings = list(parsed.warnings)
+    reply.needs_review = parsed.needs_review

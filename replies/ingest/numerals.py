@@ -1,4 +1,12 @@
-"""Chinese numerals and dates as printed in replies (十五届, 二〇二四年四月三十日)."""
+"""Every number conversion of the archive: Chinese numerals, proposal numbers, dates.
+
+- ``to_int``: Arabic (also full-width) or Chinese numerals → int (十五, 一百零五, 二〇二四).
+- ``to_chinese``: int → Chinese numerals as council titles write them (15 → 十五).
+- ``number_sort_key``: a proposal number as printed → the integer it sorts by
+  (``Reply.number_int``); see its docstring for the rule.
+- ``parse_number_input``: a proposal number typed by a user (filters, search) → int.
+- ``find_date``/``parse_date``/``is_date_line``: dates as printed in replies.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +48,67 @@ def to_int(text: str) -> int | None:
             total += (current or 1) * _UNITS[c]
             current = 0
     return total + current
+
+
+_CN_WRITE = "〇一二三四五六七八九"
+#: Numbers above this are not sort keys (Reply.number_int is a PostgreSQL integer).
+MAX_NUMBER = 999_999_999
+
+
+def to_chinese(value: int) -> str:
+    """Write 1–9999 the way council titles do (3 → 三, 15 → 十五, 20 → 二十, 105 → 一百零五).
+
+    Other values are written in Arabic digits.
+    """
+    if not 0 < value < 10_000:
+        return str(value)
+    parts: list[str] = []
+    zero = False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, value = divmod(value, unit)
+        if digit:
+            if zero and parts:
+                parts.append("零")
+            parts.append(_CN_WRITE[digit] + name)
+            zero = False
+        else:
+            zero = True
+    text = "".join(parts)
+    return text[1:] if text.startswith("一十") else text
+
+
+_DIGIT_RUNS = re.compile(r"\d+")
+_NUMBER_WRAPPING = re.compile(r"^第|号$")
+
+
+def number_sort_key(number: str | None) -> int | None:
+    """The integer a proposal number sorts by, or None.
+
+    The rule: full-width characters are folded (０４６ → 046), 第 and 号 are dropped, and the
+    **last run of digits** is the number, leading zeros ignored: 046 and 0024 → 46 and 24;
+    2021-24 (year and number) → 24, so it sorts within its year; B-12 → 12; 第56号 → 56.
+    A number written only in Chinese numerals (第五十六号) is read as such (56). None when
+    there is no number at all, or it is above ``MAX_NUMBER``.
+    """
+    text = _NUMBER_WRAPPING.sub("", "".join(unicodedata.normalize("NFKC", number or "").split()))
+    runs = _DIGIT_RUNS.findall(text)
+    value = int(runs[-1]) if runs else to_int(text)
+    return value if value is not None and value <= MAX_NUMBER else None
+
+
+_TYPED_NUMBER = re.compile(rf"^(?:第?([0-9]{{1,9}})号?|第([{CN_DIGIT_CHARS}]{{1,12}})号)$")
+
+
+def parse_number_input(text: str | None) -> int | None:
+    """A proposal number as a user types it (005, 第5号, 第 005 号, ５, 第五号) → int, or None.
+
+    Only digits (optionally as 第…号), or Chinese numerals as 第…号, are a number: 十五 alone
+    is a word, and 2021-24 is not a bare number (callers match it as text). A typed number
+    finds the replies whose ``number_sort_key`` is that value.
+    """
+    flat = "".join(unicodedata.normalize("NFKC", text or "").split())
+    match = _TYPED_NUMBER.match(flat)
+    return to_int(match.group(1) or match.group(2)) if match else None
 
 
 _CN = f"[{CN_DIGIT_CHARS}]"

@@ -6,12 +6,21 @@ import datetime
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from replies.ingest.numerals import number_sort_key
+
 #: The keys of ``ingest --json-dir`` output, in order (issue 3).
 JSON_KEYS = (
     "title", "council", "term", "session", "number", "doc_kind", "result", "result_class",
     "signer", "proposer", "sector", "proposal_title", "department", "co_departments", "date",
     "disclosure", "contact_name", "contact_phone", "address", "postcode", "sections",
     "paragraphs", "warnings",
+)  # fmt: skip
+
+
+#: Fields without which a reply is saved only as a draft flagged 需要核对.
+CORE_FIELDS = (
+    ("title", "标题"), ("council", "政协"), ("term", "届"), ("session", "会议次数"),
+    ("number", "提案号"),
 )  # fmt: skip
 
 
@@ -57,6 +66,25 @@ class ParsedReply:
     #: Where it came from: format ("txt", "pdf", …), encoding, web-page metadata.
     source_format: str = ""
     source_meta: dict[str, Any] = field(default_factory=dict)
+    #: Why the reply must be checked by hand besides missing core fields (set by the parser).
+    needs_review_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def missing_core_fields(self) -> list[str]:
+        """The core fields (title, council, term, session, number) not read, named in Chinese."""
+        return [label for key, label in CORE_FIELDS if not getattr(self, key)]
+
+    @property
+    def review_reasons(self) -> list[str]:
+        """Why the reply needs review: missing core fields first, then the parser's reasons."""
+        missing = self.missing_core_fields
+        found = [f"缺少{'、'.join(missing)}"] if missing else []
+        return found + [r for r in self.needs_review_reasons if r not in found]
+
+    @property
+    def needs_review(self) -> bool:
+        """True when a core field is missing or the parser gave a reason to check it."""
+        return bool(self.missing_core_fields or self.needs_review_reasons)
 
     @property
     def body(self) -> str:
@@ -65,9 +93,8 @@ class ParsedReply:
 
     @property
     def number_int(self) -> int | None:
-        """The proposal number as an integer for sorting (its digits), or None."""
-        digits = "".join(c for c in self.number or "" if c.isdigit())
-        return int(digits) if digits and len(digits) <= 9 else None
+        """The proposal number as an integer for sorting (see ``numerals.number_sort_key``)."""
+        return number_sort_key(self.number)
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the keys of the issue's JSON output, null where absent."""

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from replies.ingest.numerals import parse_number_input, to_int
 from replies.search.tokenize import compact, normalize
 
 MAX_QUERY_CHARS = 256
@@ -130,7 +131,7 @@ def _parse(raw: str) -> ParsedQuery:
         groups=groups,
         excluded=excluded,
         notices=notices,
-        number=parse_number(single),
+        number=parse_number_input(single),
         session=parse_session(single),
     )
 
@@ -243,38 +244,10 @@ def _cap_groups(groups, excluded):
 # --------------------------------------------------------------------------------------------
 # number and session hints
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-_CN_DIGITS |= {"七": 7, "八": 8, "九": 9}
 _CN_NUM = "〇零一二两三四五六七八九十百"
-_NUMBER_RE = re.compile(r"^(?:第)?(\d{1,5})(?:号)?$")
 _SESSION_RE = re.compile(
     rf"^(?:第)?([{_CN_NUM}\d]{{1,4}})届(?:第)?([{_CN_NUM}\d]{{1,3}})次(?:会议|全会|全体会议)?$"
 )
-
-
-def cn_int(text: str) -> int | None:
-    """Parse a small Chinese or Arabic numeral (十五 → 15, 二十一 → 21, 15 → 15)."""
-    if text.isdigit():
-        return int(text)
-    if not text or any(ch not in _CN_NUM for ch in text):
-        return None
-    total, current = 0, 0
-    for ch in text:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = current * 10 + _CN_DIGITS[ch]
-    return total + current
-
-
-def parse_number(text: str) -> int | None:
-    """``005`` / ``第005号`` → 5; anything else → None."""
-    match = _NUMBER_RE.match(text)
-    return int(match.group(1)) if match else None
 
 
 def parse_session(text: str) -> tuple[int, int] | None:
@@ -282,7 +255,7 @@ def parse_session(text: str) -> tuple[int, int] | None:
     match = _SESSION_RE.match(text)
     if not match:
         return None
-    term, session = cn_int(match.group(1)), cn_int(match.group(2))
+    term, session = to_int(match.group(1)), to_int(match.group(2))
     if not term or not session:
         return None
     return term, session

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from replies.ingest.numerals import to_chinese
 from replies.models import (
     Department,
     Disclosure,
@@ -14,7 +15,6 @@ from replies.models import (
     Sector,
     Session,
     Status,
-    chinese_number,
 )
 
 TOPICS = [
@@ -101,7 +101,7 @@ def build_corpus(count: int = 45, hidden: int = 6) -> Corpus:
             # the same proposal as the previous reply, from another department
             number, session = i, sessions[(i - 1) % len(sessions)]
             department = departments[(i + 3) % len(departments)]
-        cn_session = f"第{chinese_number(session.term)}届{chinese_number(session.number)}次会议"
+        cn_session = f"第{to_chinese(session.term)}届{to_chinese(session.number)}次会议"
         reply = Reply.objects.create(
             session=session,
             number=f"{number:03d}",

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import QueryDict
 
 from replies.browse import build_listing
-from replies.filters import FACETS, ReplyFilter, parse_number
+from replies.filters import FACETS, ReplyFilter
 from replies.models import Reply
 
 pytestmark = pytest.mark.django_db
@@ -50,13 +50,6 @@ def listing_for(params: dict[str, str]):
 def all_ids(listing) -> set[int]:
     """Every id the listing would show over all its pages."""
     return {reply.pk for reply in listing.page.paginator.object_list}
-
-
-def test_parse_number():
-    assert parse_number("005") == 5
-    assert parse_number("第005号") == 5
-    assert parse_number(" 第 12 号 ") == 12
-    assert parse_number("abc") is None
 
 
 @pytest.mark.parametrize(

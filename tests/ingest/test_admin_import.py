@@ -75,3 +75,28 @@ def test_conflict_offers_replacement_and_keeps_the_old_version(admin_client):
 def test_an_unknown_token_is_refused(admin_client):
     page = admin_client.post(reverse(URL), {"token": "../../etc/passwd"}, follow=True)
     assert "已失效" in page.content.decode()
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_every_message_names_the_file(admin_client, settings):
+    page = upload(admin_client, "empty.pdf", b"%PDF-1.4 truncated")
+    assert "empty.pdf：" in page.content.decode()
+    spec = dataclasses.replace(DISTRICT, footer=[], disclosure=None)
+    page = upload(admin_client, "nofooter.txt", to_clean_text(spec).encode())
+    assert "nofooter.txt：缺少联系人" in page.content.decode()
+    first = upload(admin_client, "a.txt", to_clean_text(DISTRICT).encode())
+    done = admin_client.post(reverse(URL), {"token": first.context["token"]}, follow=True)
+    assert messages_of(done) == ["a.txt：已导入。"]
+    again = upload(admin_client, "a.txt", to_clean_text(DISTRICT).encode())
+    assert "a.txt：同一文件已导入为" in again.content.decode()
+    clash = upload(admin_client, "b.docx", to_docx(DISTRICT))
+    assert "b.docx：已有同一会议" in clash.content.decode()
+    refused = admin_client.post(reverse(URL), {"token": clash.context["token"]})
+    [warning] = messages_of(refused)
+    assert warning.startswith("b.docx：与已有答复") and "“替换已有答复”" in warning
+    settings.ARCHIVE_MAX_UPLOAD_BYTES = 10
+    big = upload(admin_client, "big.txt", b"x" * 100)
+    assert "big.txt：文件过大" in big.content.decode()

@@ -10,13 +10,9 @@ import zipfile
 
 import pytest
 
+from replies.ingest.batch import ingest_paths
 from replies.ingest.limits import LimitExceeded, run_limited
-from replies.ingest.pipeline import (
-    Rejected,
-    default_result_classes,
-    ingest_paths,
-    parse_bytes,
-)
+from replies.ingest.pipeline import Rejected, default_result_classes, parse_bytes
 from tests.ingest.render import to_clean_text, to_docx, to_pdf
 from tests.ingest.specs import DISTRICT
 

@@ -8,7 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.generate import CorpusGenerator
 from replies.ingest import load
-from replies.ingest.pipeline import default_result_classes, ingest_file, ingest_paths
+from replies.ingest.batch import ingest_file, ingest_paths
+from replies.ingest.pipeline import default_result_classes
+from replies.ingest.report import Outcome
 from replies.models import Department, Reply, ReplySection, Sector, Session
 
 
@@ -62,9 +64,11 @@ def test_known_sessions_and_units_cost_no_queries(db, corpus, tmp_path):
     )
     table = default_result_classes()
     lookups = load.Lookups()
-    assert ingest_file(first, table, lookups=lookups, durable=False).status == "created"
+    [first_result] = ingest_file(first, table, lookups=lookups, durable=False)
+    assert first_result.status is Outcome.CREATED
     with CaptureQueriesContext(connection) as ctx:
-        assert ingest_file(second, table, lookups=lookups, durable=False).status == "created"
+        [second_result] = ingest_file(second, table, lookups=lookups, durable=False)
+    assert second_result.status is Outcome.CREATED
     sql = [q["sql"].split()[0] for q in ctx.captured_queries]
     # sha256 check; savepoint; SET LOCAL; natural key; reply; links; sections; release.
     assert len(sql) <= 8, sql
@@ -84,11 +88,11 @@ def test_a_failed_save_forgets_what_it_created(db, corpus, monkeypatch):
 
     monkeypatch.setattr(ReplySection.objects, "bulk_create", fail_once)
     table = default_result_classes()
-    failed = ingest_file(files[0], table, lookups=lookups, durable=False)
-    assert failed.status == "rejected" and "disk full" in failed.reason
+    [failed] = ingest_file(files[0], table, lookups=lookups, durable=False)
+    assert failed.status is Outcome.REJECTED and "disk full" in failed.reason
     assert lookups.departments == {} and lookups.sessions == {}
-    again = ingest_file(files[0], table, lookups=lookups, durable=False)
-    assert again.status == "created"
+    [again] = ingest_file(files[0], table, lookups=lookups, durable=False)
+    assert again.status is Outcome.CREATED
     assert Reply.objects.get().department.name == again.reply.department
 
 

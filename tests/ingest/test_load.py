@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from replies.ingest.batch import ingest_paths
 from replies.ingest.parsed import JSON_KEYS
-from replies.ingest.pipeline import ingest_paths
 from replies.models import (
     Department,
     DepartmentAlias,

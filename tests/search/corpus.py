@@ -17,6 +17,8 @@ from pathlib import Path
 
 import jieba
 
+from replies.ingest.numerals import to_chinese
+
 DOMAIN_PHRASES = [
     "城市更新",
     "老旧小区",
@@ -47,14 +49,6 @@ DOMAIN_PHRASES = [
 LATIN_TOKENS = ["AI", "5G", "2023年", "2024年", "GDP", "APP", "12345热线", "3.5万", "15分钟"]
 COUNCILS = ["长宁区政协", "市政协", "湖北省政协", "枝江市政协"]
 SECTORS = ["台胞台属", "经济", "教育", "医药卫生", "科学技术", "农业", "文化艺术", "社会福利"]
-NUMERALS = "〇一二三四五六七八九"
-
-
-def chinese_number(value: int) -> str:
-    """1–99 as council titles write them (15 → 十五)."""
-    tens, ones = divmod(value, 10)
-    text = ("" if tens == 1 else NUMERALS[tens]) + "十" if tens else ""
-    return text + (NUMERALS[ones] if ones else "")
 
 
 @cache
@@ -141,7 +135,7 @@ class Generator:
             heading = "".join(self.word() for _ in range(rng.randint(2, 4)))
             text = "\n".join(self.paragraph() for _ in range(rng.randint(1, 3)))
             sections.append((heading, text))
-            chunk = f"{chinese_number(k)}、{heading}\n{text}"
+            chunk = f"{to_chinese(k)}、{heading}\n{text}"
             body_parts.append(chunk)
             size += len(chunk)
         body_parts.append("感谢你们对我们工作的关心和支持。")
@@ -151,7 +145,7 @@ class Generator:
             session=session,
             number=number,
             title=(
-                f"对{council}第{chinese_number(term)}届{chinese_number(session)}次会议"
+                f"对{council}第{to_chinese(term)}届{to_chinese(session)}次会议"
                 f"第{number:03d}号提案的答复"
             ),
             proposal_title=proposal_title,

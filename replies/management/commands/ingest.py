@@ -1,5 +1,9 @@
 """python manage.py ingest PATH... [--dry-run] [--json-dir DIR] [--update] [--publish] [--jobs N]
-[--fast-commit]"""
+[--fast-commit]
+
+Exit codes: 0 all files parsed or saved; 1 some file rejected; 3 some file conflicted with a
+saved reply; 4 both; 2 usage error (see replies.ingest.report).
+"""
 
 from __future__ import annotations
 
@@ -10,27 +14,35 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from replies.ingest.pipeline import FileResult, ingest_paths, iter_files
-
-STATUS_TEXT = {"conflict": "冲突", "rejected": "拒收"}
+from replies.ingest.batch import ingest_paths, iter_files
+from replies.ingest.report import EXIT_USAGE, FileResult, problem_lines
 
 
 class Command(BaseCommand):
     help = (
-        "导入答复文件（txt、pdf、docx、html、doc/wps），PATH 可以是文件或文件夹（递归）。"
-        "有文件被拒收时退出码为 1。"
+        "导入答复文件（txt、pdf、docx、html、doc/wps，以及装有这些文件的 zip 压缩包），"
+        "PATH 可以是文件或文件夹（递归）。缺少标题、政协、届次或提案号的答复存为草稿并标记"
+        "“需要核对”，不会发布。退出码：0 全部成功；1 有文件被拒收；3 有文件与已有答复冲突"
+        "（未导入，可用 --update 替换）；4 既有拒收又有冲突；2 用法错误（如路径不存在）。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
         parser.add_argument("--dry-run", action="store_true", help="只解析，不写入数据库")
         parser.add_argument(
-            "--json-dir", type=Path, help="为每个输入文件写出 DIR/<文件名>.json 解析结果"
+            "--json-dir",
+            type=Path,
+            help="为每个输入文件写出 DIR/<文件名>.json 解析结果"
+            "（压缩包成员为 DIR/<压缩包名>!<成员名>.json）",
         )
         parser.add_argument(
             "--update", action="store_true", help="与已有答复冲突时替换它（保留旧版本）"
         )
-        parser.add_argument("--publish", action="store_true", help="新答复直接发布（默认草稿）")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="新答复直接发布（默认草稿；需要核对的答复始终为草稿）",
+        )
         parser.add_argument(
             "--jobs",
             type=int,
@@ -47,7 +59,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         missing = [p for p in options["paths"] if not p.exists()]
         if missing:
-            raise CommandError("路径不存在：" + "、".join(str(p) for p in missing))
+            raise CommandError(
+                "路径不存在：" + "、".join(str(p) for p in missing), returncode=EXIT_USAGE
+            )
         files = iter_files(options["paths"])
         verbosity = options["verbosity"]
         bar = None
@@ -55,15 +69,16 @@ class Command(BaseCommand):
             from tqdm import tqdm
 
             bar = tqdm(total=len(files), unit="个文件", file=sys.stderr, dynamic_ncols=True)
+        last: list[Path] = []
 
         def report(result: FileResult) -> None:
-            line = _problem_line(result)
-            if line and verbosity > 0:
+            for line in problem_lines(result) if verbosity > 0 else []:
                 if bar is not None:
                     bar.write(line, file=sys.stderr)
                 else:
                     self.stderr.write(line)
-            if bar is not None:
+            if bar is not None and last != [result.path]:  # archive members count once
+                last[:] = [result.path]
                 bar.update(1)
 
         try:
@@ -81,20 +96,7 @@ class Command(BaseCommand):
         finally:
             if bar is not None:
                 bar.close()
-        mode = "（试运行，未写入数据库）" if options["dry_run"] else ""
-        self.stdout.write(
-            f"共 {len(files)} 个文件{mode}：解析 {summary.parsed}，新建 {summary.created}，"
-            f"更新 {summary.updated}，跳过 {summary.skipped}，冲突 {summary.conflicts}，"
-            f"拒收 {len(summary.rejected)}，提示 {summary.warnings} 条"
-        )
-        if summary.rejected:
-            raise CommandError(f"{len(summary.rejected)} 个文件被拒收", returncode=1)
-
-
-def _problem_line(result: FileResult) -> str | None:
-    name = str(result.path)
-    if result.status in STATUS_TEXT:
-        return f"{name}: {STATUS_TEXT[result.status]}：{result.reason}"
-    if result.reply is not None and result.reply.warnings:
-        return f"{name}: 提示：" + "；".join(result.reply.warnings)
-    return None
+        self.stdout.write(summary.text(dry_run=options["dry_run"]))
+        code = summary.exit_code()
+        if code:
+            raise CommandError(summary.failure(), returncode=code)

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from replies.ingest.pipeline import ingest_paths
+from replies.ingest.batch import ingest_paths
 from replies.models import Department, DepartmentAlias
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
