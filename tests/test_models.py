@@ -1,6 +1,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from replies.ingest.pipeline import default_result_classes
 from replies.models import (
     Department,
     DepartmentAlias,
@@ -73,6 +74,9 @@ def test_result_labels_are_seeded_data(db):
     assert mapping["解决或采纳"] == "A"
     assert mapping["列入计划拟解决"] == "B"
     assert mapping["留作参考"] == "C"
+    # Real offices' wordings, added by a later migration, and the same table without a database.
+    assert (mapping["已采纳"], mapping["列入计划"], mapping["暂时无法解决"]) == ("A", "B", "C")
+    assert default_result_classes() == mapping
 
 
 def test_every_edit_can_be_restored(make_reply):

@@ -336,11 +336,16 @@ def _is_footer_label(text: str) -> bool:
     return bool(_FOOTER_LABELS.match(text))
 
 
+#: Closing formulas, printed with or without their full stop: 此复, 特此函复, 专此函复.
+CLOSING = re.compile(r"^(?:此复|特此|专此|谨此|以上意见|感谢|再次感谢)")
+
+
 def _signature_unit(p: Paragraph) -> bool:
     text = flat(p.text)
     return (
         0 < len(text) <= 40
         and not ends_sentence(text)
+        and not CLOSING.match(text)
         and not text.endswith(("，", ","))
         and not SECTION_HEAD.match(text)
         and not LABEL_START.match(text)
@@ -495,7 +500,7 @@ def _lookup_class(label: str, table: Mapping[str, str]) -> str | None:
 
 #: How an addressee line without its colon ends: 委员, 代表, 界别, 小组, 联络组, 民盟XX委 …
 _ADDRESSEE_END = re.compile(
-    r"(委员|代表|界别|小组|联络组|工作组|同志|先生|女士|主席|委员会|支部|总支|党委|委|会|工商联"
+    r"(委员|代表|界别|小组|联络组|工作组|同志|先生|女士|主席|委员会|支部|总支|党委|委|会|工商联|支社|社"
     r"|民建|民盟|民进|农工党|致公党|九三学社|台盟|民革)$"
 )
 _NOT_NAME = re.compile(r"[，。；：！？]|答复|收悉|如下|提出|办理|研究")
@@ -582,7 +587,8 @@ _FORMULA_CUT = re.compile(
 
 def _read_people(reply: ParsedReply, opening: str, addressee: str | None, labels: _Labels) -> None:
     text = flat(opening)
-    cut = _FORMULA_CUT.search(text)
+    # The first cut after the proposal is named (收到您提出的“…”后 starts with one).
+    cut = next((m for m in _FORMULA_CUT.finditer(text) if m.start() > 2), None)
     head = text[: cut.start()] if cut else text
     reply.proposal_title = _quoted(head) or _unquoted_title(head)
     from_formula = _formula_proposer(text)
@@ -737,17 +743,25 @@ def _read_signature(reply: ParsedReply, paragraphs: list[Paragraph], body_end: i
     if date_at is not None:
         i = date_at - 1
         while i >= body_end and unit(i) and len(units) < 3:
-            units.insert(0, flat(paragraphs[i].text))
+            units[:0] = _units_on_line(paragraphs[i].text)
             i -= 1
     else:
         i = body_end
         while i < len(paragraphs) and unit(i) and len(units) < 3:
-            units.append(flat(paragraphs[i].text))
+            units.extend(_units_on_line(paragraphs[i].text))
             i += 1
     if units:
         reply.department = units[0]
         for extra in units[1:]:
             reply.warnings.append(f"落款有多个单位，“{extra}”未作为主办单位")
+
+
+def _units_on_line(text: str) -> list[str]:
+    """The signing units on one line: two joint units may share it, set apart by blanks."""
+    pieces = text.split()
+    if len(pieces) > 1 and all(ORG_WORD.search(p) and len(p) >= 4 for p in pieces):
+        return pieces
+    return [flat(text)]
 
 
 def _read_footer(
@@ -763,15 +777,12 @@ def _read_footer(
         reply.disclosure = DISCLOSURES.get(printed)
         if reply.disclosure is None:
             reply.warnings.append(f"无法识别的公开属性“{printed}”")
-    reply.contact_name = _value(labels.get("联系人姓名", "联系人", "承办人", "经办人", "办理人"))
+    person = labels.get("联系人姓名", "联系人", "承办人", "经办人", "办理人")
     both = labels.get("联系人及电话", "联系人及联系电话", "联系人及联系方式", "联系人和电话")
-    if both and not reply.contact_name:
-        name = re.split(r"[，,；;、\s]|(?=[（(]?\d)", both.strip(), maxsplit=1)[0]
-        reply.contact_name = _value(name)
-    phone_text = (
-        labels.get("联系电话", "电话", "联系方式", "办公电话", "联系单位及电话", "手机") or both
-    )
-    reply.contact_phone = _phone(phone_text)
+    name, phone_with_name = _name_and_phone(person or both)
+    reply.contact_name = name
+    phone_text = labels.get("联系电话", "电话", "联系方式", "办公电话", "联系单位及电话", "手机")
+    reply.contact_phone = _phone(phone_text) or phone_with_name
     reply.address = _value(
         labels.get(
             "承办单位通讯地址",
@@ -787,6 +798,17 @@ def _read_footer(
     if code:
         m = POSTCODE.search(flat(code))
         reply.postcode = m.group(0) if m else None
+
+
+def _name_and_phone(text: str | None) -> tuple[str | None, str | None]:
+    """A contact printed with its phone, in either order (王某，0839-5521234 / 0736-…，雷某)."""
+    if not text:
+        return None, None
+    found = PHONE.search(text)
+    phone = flat(found.group(0)) if found else None
+    rest = text[: found.start()] + " " + text[found.end() :] if found else text
+    pieces = [p for p in re.split(r"[，,；;、：\s]+", rest) if p.strip("（）()")]
+    return (_value(pieces[0]) if pieces else None), phone
 
 
 def _phone(text: str | None) -> str | None:

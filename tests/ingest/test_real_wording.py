@@ -178,7 +178,15 @@ def test_contact_footers(footer, name, phone):
 
 @pytest.mark.parametrize(
     "date",
-    ["二〇二一年十月二十六日", "2021年10月26日", "2021.10.26", "2021-10-26", "2021/10/26"],
+    [
+        "二〇二一年十月二十六日",
+        "二0二一年十月二十六日",
+        "二○二一年十月二十六日",
+        "2021年10月26日",
+        "2021.10.26",
+        "2021-10-26",
+        "2021/10/26",
+    ],
 )
 def test_date_forms(date):
     reply = read(TITLE, "某某委员：", tail=("某市民政局", date))

@@ -19,7 +19,7 @@ from replies.ingest.width import flat, fold
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _META_LABELS = (
     "索引号", "主题分类", "发布机构", "发文机关", "成文日期", "发文日期", "文号", "发文字号",
-    "发布日期", "公开方式", "公开范围", "公开时限", "信息来源", "生成日期", "有效性",
+    "发布日期", "公开方式", "公开范围", "公开时限", "信息来源", "生成日期", "有效性", "标题",
 )  # fmt: skip
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "iframe", "frame", "object", "embed",
@@ -165,7 +165,7 @@ def _html_meta_table(soup: Any) -> dict[str, str]:
     inline_re = re.compile(r"({})\s*[：:]\s*([^\s：:]+)".format("|".join(_META_LABELS)))
     for cell in soup.find_all(["th", "td", "span", "li", "dt", "label", "b", "strong", "em"]):
         text = cell.get_text(" ", strip=True)
-        m = label_re.match(text)
+        m = label_re.match(flat(text))  # labels are often spaced out: 标　　题, 索 引 号
         if m:
             nxt = cell.find_next_sibling(["td", "th", "span", "dd", "em", "div"])
             if nxt is not None:
