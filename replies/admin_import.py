@@ -93,14 +93,15 @@ def _discard(token: str) -> None:
             item.unlink(missing_ok=True)
 
 
-def _rows(parsed: ParsedReply) -> list[tuple[str, str]]:
+def _rows(parsed: ParsedReply) -> list[tuple[str, str, str]]:
+    """(field, value, where it was read from) for the preview table."""
     data = parsed.to_json()
     rows = []
     for key, label in FIELD_LABELS:
         value = data[key]
         if isinstance(value, list):
             value = "、".join(value)
-        rows.append((label, "" if value is None else str(value)))
+        rows.append((label, "" if value is None else str(value), parsed.read_from.get(key, "")))
     return rows
 
 

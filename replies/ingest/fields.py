@@ -150,6 +150,17 @@ def parse(
     reply.sections = _sections(body)
     _read_signature(reply, paragraphs, body_end)
     _read_footer(reply, paragraphs, pre + post, labels)
+    regions = [
+        ("标题" if title_span is not None else "网页元数据“标题”", reply.title or ""),
+        *(("另一处标题", "".join(flats[k] for k in span)) for span in titles[:-1]),
+        *((f"网页元数据“{k}”", fold(flat(v))) for k, v in meta.items() if isinstance(v, str)),
+        *((f"“{name}”栏", fold(flat(value))) for name, value in labels.values.items()),
+        ("称呼行", addressee or ""),
+        ("开头语", flat(opening_text)),
+        ("正文", "".join(fold(flat(b)) for b in body)),
+        ("落款", "".join(flats[body_end:])),
+    ]
+    reply.read_from = _read_from(reply, regions)
     _restore(reply, printed)
     if not _recognisable(reply, addressee):
         raise NotAReply("不是提案答复：有开头语，但没有标题、称呼或落款日期")
@@ -169,6 +180,53 @@ def _restore(reply: ParsedReply, printed: Printed) -> None:
     for name in _PRINTED_FIELDS:
         setattr(reply, name, printed.restore(getattr(reply, name)))
     reply.co_departments = [printed.restore(u) or u for u in reply.co_departments]
+
+
+#: Where the parser reads each field, in the order it looks (region names as in parse).
+_READ_IN = {
+    "title": ("标题", "网页元数据"),
+    "council": ("标题", "另一处标题", "网页元数据"),
+    "number": ("标题", "另一处标题", "网页元数据", "栏"),
+    "doc_kind": ("标题", "另一处标题", "网页元数据"),
+    "result": ("栏",),
+    "signer": ("栏", "正文", "落款"),
+    "proposer": ("称呼行", "开头语"),
+    "sector": ("称呼行", "开头语"),
+    "proposal_title": ("开头语",),
+    "department": ("落款",),
+    "co_departments": ("栏", "称呼行", "正文"),
+    "contact_name": ("栏",),
+    "contact_phone": ("栏",),
+    "address": ("栏",),
+    "postcode": ("栏",),
+}
+
+
+def _read_from(reply: ParsedReply, regions: list[tuple[str, str]]) -> dict[str, str]:
+    """For each field read, the part of the document it was read from."""
+    found: dict[str, str] = {}
+    for name, kinds in _READ_IN.items():
+        value = getattr(reply, name)
+        value = value[0] if isinstance(value, list) and value else value
+        if not value or not isinstance(value, str):
+            continue
+        place = next(
+            (where for where, text in regions if value in text and any(k in where for k in kinds)),
+            None,
+        )
+        if place:
+            found[name] = place
+    for name in ("term", "session"):
+        if getattr(reply, name) is not None and "council" in found:
+            found[name] = found["council"]
+    if reply.result_class:
+        mapped = reply.result and not re.search(r"[ABC]", reply.result)
+        found["result_class"] = "由办理结果判定" if mapped else "印出的类别"
+    if reply.date:
+        found["date"] = "落款"
+    if reply.disclosure:
+        found["disclosure"] = "公开属性标记"
+    return found
 
 
 def _recognisable(reply: ParsedReply, addressee: str | None) -> bool:

@@ -281,6 +281,6 @@ def fill(
     reply.postcode = parsed.postcode or ""
     reply.body = parsed.body
     reply.source_format = parsed.source_format
-    reply.source_meta = parsed.source_meta
+    reply.source_meta = {**parsed.source_meta, "read_from": parsed.read_from}
     reply.warnings = list(parsed.warnings)
     reply.needs_review = parsed.needs_review

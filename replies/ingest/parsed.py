@@ -66,6 +66,8 @@ class ParsedReply:
     #: Where it came from: format ("txt", "pdf", …), encoding, web-page metadata.
     source_format: str = ""
     source_meta: dict[str, Any] = field(default_factory=dict)
+    #: Where each field found was read from, in Chinese: 标题, “签发人”栏, 称呼行, 落款 …
+    read_from: dict[str, str] = field(default_factory=dict)
     #: Why the reply must be checked by hand besides missing core fields (set by the parser).
     needs_review_reasons: list[str] = field(default_factory=list)
 

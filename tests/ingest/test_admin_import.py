@@ -38,9 +38,16 @@ def test_upload_previews_without_saving_then_confirm_saves(admin_client):
     assert "对静安区政协第十四届三次会议第027号提案的答复" in html
     assert "优化社区商业网点布局" in html and "静安区商务委员会" in html
     assert Reply.objects.count() == 0
+    # Each field says where it was read from.
+    rows = {label: (value, where) for label, value, where in page.context["rows"]}
+    assert rows["签发人"] == ("林某某", "“签发人”栏")
+    assert rows["承办单位"] == ("静安区商务委员会", "落款")
+    assert rows["提案人"] == ("经济界别", "称呼行")
+    assert "读自" in html
     token = page.context["token"]
     done = admin_client.post(reverse(URL), {"token": token, "publish": "1"})
     reply = Reply.objects.get()
+    assert reply.source_meta["read_from"]["proposal_title"] == "开头语"
     assert done.status_code == 302
     assert done.url == reverse("admin:replies_reply_change", args=[reply.pk])
     assert reply.status == Status.PUBLISHED and reply.source_name == "district.docx"

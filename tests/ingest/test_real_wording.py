@@ -262,3 +262,31 @@ def test_a_news_report_with_an_opening_word_is_still_refused():
     ]
     with pytest.raises(NotAReply):
         parse([Paragraph(x) for x in lines], CLASSES)
+
+
+def test_each_field_says_where_it_was_read_from():
+    reply = read(
+        "青岚县教育局",
+        "关于县政协十届二次会议第7号提案的答复",
+        "办理结果：解决或采纳　签发人：马某",
+        "某某委员：",
+        tail=(
+            "青岚县教育局",
+            "2024年5月6日",
+            "（此件公开发布）",
+            "联系人：李某　联系电话：0839-5521234",
+        ),
+    )
+    assert reply.read_from == {
+        "title": "标题", "council": "标题", "term": "标题", "session": "标题", "number": "标题",
+        "doc_kind": "标题", "result": "“办理结果”栏", "result_class": "由办理结果判定",
+        "signer": "“签发人”栏", "proposer": "称呼行", "proposal_title": "开头语",
+        "department": "落款", "date": "落款", "disclosure": "公开属性标记",
+        "contact_name": "“联系人”栏", "contact_phone": "“联系电话”栏",
+    }  # fmt: skip
+    assert "sector" not in reply.read_from  # not found, so not there; a warning says so
+    meta = parse(
+        [Paragraph(x) for x in ["标题:" + TITLE + "||发布机构:某局||", *[p.text for p in doc()]]],
+        CLASSES,
+    )
+    assert meta.read_from["title"] == "网页元数据“标题”"
