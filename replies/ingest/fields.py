@@ -19,6 +19,7 @@ from replies.ingest.chrome import is_chrome, page_meta
 from replies.ingest.clean import (
     CLASS_MARK,
     DISCLOSURE_MARK,
+    FORMULA_END,
     LABEL_START,
     Paragraph,
     ends_sentence,
@@ -313,6 +314,10 @@ def _find_opening(flats: list[str]) -> int | None:
             and not title_like(text)
             and not LABEL_START.match(text)
         ):
+            return i
+    for i, text in enumerate(flats):
+        # A formula that names no proposal (经认真研究，现将有关情况答复如下：) after an addressee.
+        if FORMULA_END.search(text) and i and flats[i - 1].endswith("："):
             return i
     return None
 

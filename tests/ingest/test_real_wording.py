@@ -290,3 +290,12 @@ def test_each_field_says_where_it_was_read_from():
         CLASSES,
     )
     assert meta.read_from["title"] == "网页元数据“标题”"
+
+
+def test_a_reply_without_title_whose_opening_names_no_proposal():
+    opening = "经认真研究，现将有关情况答复如下："
+    reply = parse(
+        [Paragraph(x) for x in ["某某委员：", opening, *[p.text for p in doc()[1:]]]], CLASSES
+    )
+    assert (reply.title, reply.proposer, reply.paragraphs[0]) == (None, "某某委员", opening)
+    assert reply.needs_review and "缺少标题" in reply.warnings
