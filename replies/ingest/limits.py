@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import resource
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +39,31 @@ def _context_once() -> Any:
             ["replies.ingest.extract", "bs4", "lxml.html", "docx", "pdfminer.high_level"]
         )
     return _context
+
+
+def _forget_forkserver() -> None:
+    """In a process forked from one that ran parsers, start afresh.
+
+    The forkserver belongs to the parent: a forked child (an ingest worker) that used it
+    would wait for processes that are not its own (ChildProcessError). The child starts its
+    own forkserver at its first parse. (multiprocessing offers no public reset; these are
+    the fields ``ForkServer.ensure_running`` looks at.)
+    """
+    global _context
+    _context = None
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if server._forkserver_alive_fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(server._forkserver_alive_fd)  # the parent's server must not wait for us
+    server._forkserver_pid = None
+    server._forkserver_address = None
+    server._forkserver_alive_fd = None
+    server._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_forkserver)
 
 
 def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], memory: int | None) -> None:

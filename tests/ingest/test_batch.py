@@ -8,10 +8,12 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.generate import CorpusGenerator
 from replies.ingest import load
-from replies.ingest.batch import ingest_file, ingest_paths
-from replies.ingest.pipeline import default_result_classes
+from replies.ingest.batch import ingest_file, ingest_paths, parsed_files
+from replies.ingest.pipeline import default_result_classes, parse_bytes
 from replies.ingest.report import Outcome
 from replies.models import Department, Reply, ReplySection, Sector, Session
+from tests.ingest.render import to_docx
+from tests.ingest.specs import DISTRICT
 
 
 @pytest.fixture(autouse=True)
@@ -120,3 +122,18 @@ def test_parallel_parsing_gives_the_same_results_in_order(corpus, tmp_path):
     assert [p for p, _ in summary.rejected] == [str(bad)]
     titles = list(Reply.objects.order_by("source_name").values_list("title", flat=True))
     assert titles == [t["title"] for t in truths]
+
+
+def test_parallel_parsing_after_the_parent_has_parsed_a_document(tmp_path):
+    # The parent's forkserver (started by its own first parse) must not be inherited by
+    # the forked workers: each worker starts its own for the child-process parsers.
+    data = to_docx(DISTRICT)
+    assert parse_bytes(data, "first.docx", default_result_classes()).title
+    files = []
+    for k in range(4):
+        path = tmp_path / f"r{k}.docx"
+        path.write_bytes(data)
+        files.append(path)
+    results = [parsed for _, parsed in parsed_files(files, default_result_classes(), jobs=2)]
+    assert [parsed.reason for parsed in results] == [""] * 4
+    assert all(parsed.reply.title == DISTRICT.title for parsed in results)
