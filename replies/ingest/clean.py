@@ -27,9 +27,12 @@ LABELS = (
     "签批人", "签发领导", "审签人", "提案号", "提案编号",
 )  # fmt: skip
 LABEL_START = re.compile(r"^\s*(?:{})\s*[：:]".format("|".join(LABELS)))
-#: A header line that ends where it is: a document number, or one carrying 签发人/类别.
+#: A header line that ends where it is: one carrying 签发人/类别, or a document number line
+#: (青住建函〔2021〕45号, perhaps with a class letter or 签发人 after it). A body line that
+#: cites a document number (…（青发〔2021〕45号）要求…) is not one.
 HEADER_LINE = re.compile(
-    r"[〔\[［【]\s*\d{4}\s*[〕\]］】]\s*第?\s*\d+\s*号|(?:^|\s)(?:签\s*发\s*人|类\s*别)\s*[：:]"
+    r"(?:^|\s)(?:签\s*发\s*人|类\s*别)\s*[：:]"
+    r"|^\s*[\u4e00-\u9fff]{1,10}\s*[〔\[［【]\s*\d{4}\s*[〕\]］】]\s*第?\s*\d+\s*号\s*(?:[ABC]类?)?\s*$"
 )
 PAGE_MARK = re.compile(
     r"^\s*(?:[-—–－─]+\s*\d{1,4}\s*[-—–－─]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
