@@ -168,7 +168,12 @@ def test_look_alike_code_points_from_pdf_converters_become_ideographs():
 def test_header_lines_end_their_paragraph_but_cited_document_numbers_do_not():
     from replies.ingest.clean import HEADER_LINE
 
-    for header in ["青住建函〔2021〕45号　签发人:马某", "青教函〔2021〕18号A", "类 别:B", "签发人：王某"]:
+    for header in [
+        "青住建函〔2021〕45号　签发人:马某",
+        "青教函〔2021〕18号A",
+        "类 别:B",
+        "签发人：王某",
+    ]:
         assert HEADER_LINE.search(header), header
     for body in ["青发〔2021〕45号）要求各地开展专项整治", "按照《通知》（青发〔2021〕45号）要求"]:
         assert not HEADER_LINE.search(body), body
