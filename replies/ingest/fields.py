@@ -21,6 +21,7 @@ from replies.ingest.clean import (
     DISCLOSURE_MARK,
     FORMULA_END,
     LABEL_START,
+    LABELS,
     Paragraph,
     ends_sentence,
     tidy,
@@ -43,15 +44,6 @@ OPENING = re.compile(
     r"|(?:交|转|转交|转由|交由)我(?:局|委|办|院|部|厅|中心|单位|会|司|所|镇|乡|街道|公司|队)"
     r"|由我(?:局|委|办|院|部|厅|中心|单位|会|镇|乡)(?:主办|承办|办理|协办|会办|牵头)"
 )
-_LABEL_NAMES = (
-    "承办单位通讯地址", "承办单位地址", "联系人及联系电话", "联系人及联系方式", "联系人及电话",
-    "联系人和电话", "联系单位及电话", "联系人姓名", "办理结果", "办理类别", "答复类别", "办复类别",
-    "签发人", "签批人", "签发领导", "审签人", "提案号", "提案编号", "公开类型", "会办单位",
-    "协办单位", "主办单位", "承办负责人", "承办人", "经办人", "办理人",
-    "主管领导", "分管领导", "责任领导", "联系人", "联系电话", "联系方式", "办公电话", "联系单位",
-    "通讯地址", "通信地址", "联系地址", "单位地址", "邮政编码", "邮编", "抄送", "抄报", "附件",
-    "公开属性", "公开方式", "电话", "手机", "地址", "类别",
-)  # fmt: skip
 
 
 def _spaced(label: str) -> str:
@@ -59,7 +51,7 @@ def _spaced(label: str) -> str:
     return r"\s*".join(re.escape(c) for c in label)
 
 
-_LABEL_ALTERNATIVES = "|".join(_spaced(name) for name in _LABEL_NAMES)
+_LABEL_ALTERNATIVES = "|".join(_spaced(name) for name in LABELS)
 LABEL = re.compile(
     rf"(?:^|(?<=[\s，,；;。、（(]))(?P<label>{_LABEL_ALTERNATIVES})\s*(?:[：:]|\u3000+(?=\S))\s*"
 )
@@ -347,7 +339,7 @@ _HEADER_LINE = re.compile(
             CLASS_MARK.pattern,
             DOC_NUMBER.pattern,
             RED_HEADER.pattern,
-            r"^\s*(?:{})\s*[：:]".format("|".join(_LABEL_NAMES)),
+            r"^\s*(?:{})\s*[：:]".format("|".join(LABELS)),
             r"[：:]$",
             DISCLOSURE_MARK.pattern,
         ]
