@@ -12,6 +12,19 @@ from typing import Any
 
 DEFAULT_MEMORY_BYTES = 2 * 1024**3
 
+#: Defaults of the ARCHIVE_OCR_* settings (config/settings.py; extract/ocr.py reads them):
+#: engine, pages read per file, seconds per page and per file, memory of a page's child,
+#: the resolution pages are read at, the largest page in pixels.
+OCR_DEFAULTS: dict[str, Any] = {
+    "ARCHIVE_OCR_ENGINE": "auto",
+    "ARCHIVE_OCR_MAX_PAGES": 20,
+    "ARCHIVE_OCR_PAGE_TIMEOUT": 60.0,
+    "ARCHIVE_OCR_FILE_TIMEOUT": 300.0,
+    "ARCHIVE_OCR_PAGE_MEMORY": DEFAULT_MEMORY_BYTES,
+    "ARCHIVE_OCR_DPI": 150,
+    "ARCHIVE_OCR_MAX_PIXELS": 40_000_000,
+}
+
 _context: Any = None
 
 

@@ -48,19 +48,25 @@ class Extracted:
     meta: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Kept with the reply, not read by the parser (OCR engine and confidence).
+    source_meta: dict[str, str] = field(default_factory=dict)
 
 
 #: Appended to rejections of files that a re-save in their own program usually repairs.
 RESAVE_HINT = "请用原软件打开、另存为新文件后重新上传"
 
 
-def run_parser(func: Any, data: Any, timeout: float, what: str) -> Any:
+def run_parser(
+    func: Any, data: Any, timeout: float, what: str, *, memory: int = DEFAULT_MEMORY_BYTES
+) -> Any:
     """Run a parser in a child process; any failure becomes an ExtractionError naming its cause.
 
-    what names the kind of file in the message ("PDF 文件", "Word 文档", "网页").
+    what names the kind of file in the message ("PDF 文件", "Word 文档", "网页"); a tuple
+    data is passed as separate arguments.
     """
+    args = data if isinstance(data, tuple) else (data,)
     try:
-        return run_limited(func, data, timeout=timeout)
+        return run_limited(func, *args, timeout=timeout, memory=memory)
     except ExtractionError:
         raise
     except LimitExceeded as exc:
@@ -68,7 +74,7 @@ def run_parser(func: Any, data: Any, timeout: float, what: str) -> Any:
             f"{what}解析失败：{exc}，文件可能过于复杂或被恶意构造，已拒收"
         ) from exc
     except MemoryError as exc:
-        limit = DEFAULT_MEMORY_BYTES // 1024**2
+        limit = memory // 1024**2
         raise ExtractionError(
             f"{what}解析时内存超出上限（{limit} MB），文件可能过于复杂或被恶意构造，已拒收"
         ) from exc
