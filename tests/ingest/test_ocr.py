@@ -158,10 +158,10 @@ def test_a_blank_scan_and_a_noise_only_scan_are_rejected_with_the_reason():
     import numpy as np
     from PIL import Image
 
-    blank = Image.new("L", (1240, 1754), 245)
+    blank = Image.new("L", (620, 877), 245)
     rng = np.random.default_rng(0)
-    speckle = np.where(rng.random((1754, 1240)) < 0.03, 0, 240).astype(np.uint8)
-    grain = rng.normal(200, 40, (1754, 1240)).clip(0, 255).astype(np.uint8)
+    speckle = np.where(rng.random((877, 620)) < 0.03, 0, 240).astype(np.uint8)
+    grain = rng.normal(200, 40, (877, 620)).clip(0, 255).astype(np.uint8)
     for image in (blank, Image.fromarray(speckle), Image.fromarray(grain)):
         with pytest.raises(Rejected) as info:
             parse_bytes(_png(image), "blank.png", default_result_classes())
@@ -198,3 +198,36 @@ def test_without_an_ocr_engine_the_rejection_says_what_to_install(settings):
     with mock.patch.object(ocr, "installed", return_value=False), pytest.raises(Rejected) as info:
         parse_bytes(page, "a.png", {})
     assert "tesseract-ocr-chi-sim" in str(info.value)
+
+
+def test_the_file_time_limit_is_shared_by_its_pages(settings):
+    from PIL import Image
+
+    settings.ARCHIVE_OCR_FILE_TIMEOUT = 0.001
+    with pytest.raises(ExtractionError, match="全文件上限"):
+        extract_bytes(_png(Image.new("L", (50, 50), 255)), "a.png")
+
+
+def test_a_text_layer_of_codes_is_garbage_and_real_text_is_not():
+    from replies.ingest.extract.pdf import garbage_text
+
+    def rows(*texts):
+        return [
+            (0, 800.0 - 20 * k, 780.0 - 20 * k, 80.0, 500.0, 16.0, t) for k, t in enumerate(texts)
+        ]
+
+    assert garbage_text(rows("(cid:12)(cid:345)(cid:9)", "(cid:77)(cid:78)"))
+    assert garbage_text(rows("\ue000\ue001\ue002\ue003\ue004", "\x01\x02\x03"))
+    assert not garbage_text(
+        rows("对静安区政协第十四届三次会议第027号提案的答复", "联系电话：62531234")
+    )
+
+
+def test_an_image_over_the_pixel_limit_is_refused_before_it_is_decoded(settings):
+    from PIL import Image
+
+    settings.ARCHIVE_OCR_MAX_PIXELS = 100 * 100
+    with pytest.raises(ExtractionError, match="图像过大"):
+        extract_bytes(_png(Image.new("L", (150, 150), 255)), "big.png")
+    with pytest.raises(ExtractionError, match="图像过大"):
+        extract_bytes(_png(Image.new("L", (300, 300), 255)), "bomb.png")

@@ -75,7 +75,7 @@ def extract_bytes(
     if kind == "pdf":
         return extract_pdf(data, timeout)
     if kind in ("png", "jpeg", "tiff"):
-        return ocr_document(data, kind, timeout)
+        return ocr_document(data, kind)
     if kind == "docx":
         return extract_docx(data, timeout)
     if kind == "zip":

@@ -169,8 +169,21 @@ def rapidocr_lines(image: Any) -> list[OcrLine]:
     return lines
 
 
-def tesseract_lines(image: Any) -> list[OcrLine]:
-    """Lines read by the tesseract CLI (chi_sim, LSTM, TSV output), one thread."""
+def _die_with_parent() -> None:
+    """In the tesseract process: be killed when the child that runs it is killed (Linux)."""
+    import contextlib
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def tesseract_lines(image: Any, timeout: float | None = None) -> list[OcrLine]:
+    """Lines read by the tesseract CLI (chi_sim, LSTM, TSV output), one thread.
+
+    The process dies with its parent: a page that runs out of time leaves nothing behind.
+    """
     buf = io.BytesIO()
     image.save(buf, "PNG")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
@@ -180,6 +193,8 @@ def tesseract_lines(image: Any) -> list[OcrLine]:
         capture_output=True,
         env=env,
         check=True,
+        timeout=timeout,
+        preexec_fn=_die_with_parent,
     ).stdout.decode("utf-8", "replace")
     groups: dict[tuple[str, ...], list[list[str]]] = {}
     for row in out.splitlines()[1:]:
@@ -219,11 +234,14 @@ def read_lines(engine: str, image: Any) -> list[OcrLine]:
 
 def _load_image(data: bytes, page: int, max_pixels: int) -> tuple[Any, int]:
     """Frame page of an image file and its dpi (an A4 page's when the file does not say)."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
-    Image.MAX_IMAGE_PIXELS = max_pixels
-    image = Image.open(io.BytesIO(data))
+    image = _open_image(data, max_pixels)
     image.seek(page)
+    if image.width * image.height > max_pixels:
+        raise ExtractionError(
+            f"第 {page + 1} 页图像过大（{image.width}×{image.height} 像素），无法识别"
+        )
     dpi = image.info.get("dpi", (0, 0))[0] or 0
     image = ImageOps.exif_transpose(image)
     image.load()
@@ -242,10 +260,21 @@ def _page_count(data: bytes, kind: str, cfg: dict[str, Any]) -> int:
             return len(document)
         finally:
             document.close()
-    from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = cfg["ARCHIVE_OCR_MAX_PIXELS"]
-    return getattr(Image.open(io.BytesIO(data)), "n_frames", 1)
+    return getattr(_open_image(data, cfg["ARCHIVE_OCR_MAX_PIXELS"]), "n_frames", 1)
+
+
+def _open_image(data: bytes, max_pixels: int) -> Any:
+    """Pillow's image, refusing decompression bombs with the reason."""
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        return Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        raise ExtractionError(f"图像过大（超过 {max_pixels:,} 像素），无法识别，已拒收") from exc
+    except UnidentifiedImageError as exc:
+        raise ExtractionError("图像文件已损坏或格式无法识别，已拒收") from exc
 
 
 def _ocr_page(
@@ -286,18 +315,17 @@ def _ocr_page(
 # --------------------------------------------------------------------------- entry points
 
 
-def ocr_document(data: bytes, kind: str, timeout: float | None = None) -> Extracted:
+def ocr_document(data: bytes, kind: str) -> Extracted:
     """Read a scanned PDF (kind "pdf") or an image file (kind "png", "jpeg", "tiff") by OCR.
 
     Every page runs in its own child with the per-page limits; the file's time limit is
-    shared by all its pages. Rejections (ExtractionError) say why, in Chinese.
+    shared by all its pages (ARCHIVE_EXTRACT_TIMEOUT, the limit of text parsers, does not
+    apply: OCR has its own). Rejections (ExtractionError) say why, in Chinese.
     """
     engine = pick_engine()
     cfg = {name: setting(name) for name in DEFAULTS}
     what = "扫描的 PDF 文件" if kind == "pdf" else "图像文件"
     file_timeout = setting("ARCHIVE_OCR_FILE_TIMEOUT")
-    if timeout:
-        file_timeout = max(file_timeout, timeout)
     page_timeout = setting("ARCHIVE_OCR_PAGE_TIMEOUT")
     memory = setting("ARCHIVE_OCR_PAGE_MEMORY")
     deadline = time.monotonic() + file_timeout

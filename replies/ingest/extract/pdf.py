@@ -113,12 +113,13 @@ def extract_pdf(data: bytes, timeout: float = DEFAULT_TIMEOUT) -> Extracted:
     if result.images and (not result.rows or garbage_text(result.rows)):
         from replies.ingest.extract.ocr import ocr_document
 
-        return ocr_document(data, "pdf", timeout)
+        return ocr_document(data, "pdf")
     if not result.rows:
         raise ExtractionError(NO_TEXT)
     return Extracted("pdf", layout_lines(result.rows), wrapped=True)
 
 
+_CID = re.compile(r"\(cid:\d+\)")
 _READABLE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffefA-Za-z0-9\s.,:;()%\-/]")
 
 
@@ -127,7 +128,7 @@ def garbage_text(rows: list[Row]) -> bool:
 
     Scanners' PDFs sometimes carry an invisible layer of such codes over the image.
     """
-    text = "".join(r[6] for r in rows).replace("(cid:", "\x00")
+    text = _CID.sub("\x00", "".join(r[6] for r in rows))
     stripped = re.sub(r"\s", "", text)
     if not stripped:
         return True
