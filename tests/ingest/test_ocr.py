@@ -123,10 +123,19 @@ def test_image_files_are_sniffed_by_their_magic_bytes():
 
 @pytest.mark.django_db
 def test_an_image_file_is_saved_as_a_flagged_draft_even_with_publish(tmp_path, settings):
+    """A two-frame TIFF (the reply, then a blank back side) read up to the page cap."""
+    from PIL import Image
+
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ARCHIVE_DATA_DIR = tmp_path / "data"
-    path = tmp_path / "scan.jpg"
-    path.write_bytes(to_image(COUNTY, "JPEG", dpi=150, seed=5))
+    settings.ARCHIVE_OCR_MAX_PAGES = 1
+    page = Image.open(io.BytesIO(to_image(COUNTY, "JPEG", dpi=150, seed=5)))
+    back = Image.new("RGB", page.size, (240, 240, 240))
+    out = io.BytesIO()
+    page.save(out, "TIFF", save_all=True, append_images=[back], compression="tiff_deflate",
+              dpi=(150, 150))  # fmt: skip
+    path = tmp_path / "scan.tif"
+    path.write_bytes(out.getvalue())
     summary = ingest_paths([path], publish=True)
     assert (summary.created, summary.rejected, summary.needs_review) == (1, [], 1)
     assert OCR_REVIEW in summary.results[0].reason
@@ -135,6 +144,7 @@ def test_an_image_file_is_saved_as_a_flagged_draft_even_with_publish(tmp_path, s
     assert reply.source_format == "image-ocr"
     assert float(reply.source_meta["ocr_confidence"]) > 0.9
     assert reply.source_meta["ocr_engine"] in ocr.ENGINES
+    assert "扫描件共 2 页，只识别了前 1 页（ARCHIVE_OCR_MAX_PAGES）" in reply.warnings
     got = {
         "title": reply.title,
         "number": reply.number,
