@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import random
+import time
 
 from tests.ingest.render import ReplySpec, to_pdf
 
@@ -151,3 +152,11 @@ def char_accuracy(read: str, source: str) -> float:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return 1 - prev[-1] / len(b)
+
+
+def slow_second_item(pause: float):
+    """For the stream_limited test (a child imports it; this module needs no Django):
+    one item at once, the next after pause seconds."""
+    yield "first"
+    time.sleep(pause)
+    yield "second"

@@ -241,3 +241,15 @@ def test_an_image_over_the_pixel_limit_is_refused_before_it_is_decoded(settings)
         extract_bytes(_png(Image.new("L", (150, 150), 255)), "big.png")
     with pytest.raises(ExtractionError, match="图像过大"):
         extract_bytes(_png(Image.new("L", (300, 300), 255)), "bomb.png")
+
+
+def test_stream_limited_gives_items_as_they_come_and_kills_a_late_one():
+    from replies.ingest.limits import LimitExceeded, stream_limited
+    from tests.ingest.scan import slow_second_item
+
+    assert list(stream_limited(slow_second_item, 0, each=lambda k: 10)) == ["first", "second"]
+    got = []
+    start = time.monotonic()
+    with pytest.raises(LimitExceeded, match="超时"):
+        got.extend(stream_limited(slow_second_item, 30, each=lambda k: 10 if k == 0 else 0.5))
+    assert got == ["first"] and time.monotonic() - start < 10

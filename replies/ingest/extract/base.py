@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,8 +67,15 @@ def run_parser(
     data is passed as separate arguments.
     """
     args = data if isinstance(data, tuple) else (data,)
-    try:
+    with parser_errors(what, memory):
         return run_limited(func, *args, timeout=timeout, memory=memory)
+
+
+@contextlib.contextmanager
+def parser_errors(what: str, memory: int = DEFAULT_MEMORY_BYTES) -> Iterator[None]:
+    """Turn what a child-process parser raised into an ExtractionError naming its cause."""
+    try:
+        yield
     except ExtractionError:
         raise
     except LimitExceeded as exc:

@@ -1,8 +1,9 @@
 """Scanned replies: PDF pages without a text layer and image files, read by OCR.
 
-Each page is rasterised (pypdfium2) and read in its own child process (``run_limited``)
-under ``ARCHIVE_OCR_PAGE_TIMEOUT`` and ``ARCHIVE_OCR_PAGE_MEMORY``; the whole file has
-``ARCHIVE_OCR_FILE_TIMEOUT`` and at most ``ARCHIVE_OCR_MAX_PAGES`` pages. The page is
+A file is read in one child process (``limits.stream_limited``: the engine's models load
+once) under ``ARCHIVE_OCR_PAGE_MEMORY``; it sends each page as it is read, and each page
+has ``ARCHIVE_OCR_PAGE_TIMEOUT`` within the file's ``ARCHIVE_OCR_FILE_TIMEOUT``; at most
+``ARCHIVE_OCR_MAX_PAGES`` pages are read. Pages are rasterised with pypdfium2. The page is
 pre-processed once for every engine: its red channel (a red seal fades to light grey
 while black print stays black), at ``ARCHIVE_OCR_DPI``. The engines give line boxes; they
 become the same text rows as a PDF's text layer, so ``pdf_layout.layout_lines`` measures
@@ -22,13 +23,14 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from statistics import mean
 from typing import Any
 
-from replies.ingest.extract.base import Extracted, ExtractionError, run_parser
+from replies.ingest.extract.base import Extracted, ExtractionError, parser_errors
 from replies.ingest.extract.pdf_layout import Row, layout_lines
-from replies.ingest.limits import OCR_DEFAULTS
+from replies.ingest.limits import OCR_DEFAULTS, LimitExceeded, stream_limited
 
 #: Defaults of the ARCHIVE_OCR_* settings (in limits.py, which config/settings.py imports).
 DEFAULTS = OCR_DEFAULTS
@@ -312,15 +314,28 @@ def _ocr_page(
     return rows, confs
 
 
+def _ocr_pages(data: bytes, kind: str, engine: str, cfg: dict[str, Any]) -> Iterator[Any]:
+    """In one child: the page count, then each page's rows and confidences (up to the cap).
+
+    One process reads the whole file, so the engine's models load once; the parent allows
+    each page ARCHIVE_OCR_PAGE_TIMEOUT (``limits.stream_limited``).
+    """
+    pages = _page_count(data, kind, cfg)
+    yield pages
+    for page in range(min(pages, cfg["ARCHIVE_OCR_MAX_PAGES"])):
+        yield _ocr_page(data, kind, page, engine, cfg)
+
+
 # --------------------------------------------------------------------------- entry points
 
 
 def ocr_document(data: bytes, kind: str) -> Extracted:
     """Read a scanned PDF (kind "pdf") or an image file (kind "png", "jpeg", "tiff") by OCR.
 
-    Every page runs in its own child with the per-page limits; the file's time limit is
-    shared by all its pages (ARCHIVE_EXTRACT_TIMEOUT, the limit of text parsers, does not
-    apply: OCR has its own). Rejections (ExtractionError) say why, in Chinese.
+    One child reads the file (models loaded once) under the memory limit; each page has
+    the page time limit, within the file's time limit shared by all its pages
+    (ARCHIVE_EXTRACT_TIMEOUT, the limit of text parsers, does not apply: OCR has its own).
+    Rejections (ExtractionError) say why, in Chinese.
     """
     engine = pick_engine()
     cfg = {name: setting(name) for name in DEFAULTS}
@@ -328,31 +343,38 @@ def ocr_document(data: bytes, kind: str) -> Extracted:
     file_timeout = setting("ARCHIVE_OCR_FILE_TIMEOUT")
     page_timeout = setting("ARCHIVE_OCR_PAGE_TIMEOUT")
     memory = setting("ARCHIVE_OCR_PAGE_MEMORY")
-    deadline = time.monotonic() + file_timeout
-    pages = run_parser(_page_count, (data, kind, cfg), page_timeout, what, memory=memory)
     cap = setting("ARCHIVE_OCR_MAX_PAGES")
+    deadline = time.monotonic() + file_timeout
+
+    def each(k: int) -> float:  # item 0 is the page count, item k page k
+        return min(page_timeout, deadline - time.monotonic())
+
+    rows: list[Row] = []
+    confs: list[float] = []
+    pages = done = 0
+    label = "读取页数时"
+    with parser_errors(what, memory):
+        try:
+            stream = stream_limited(_ocr_pages, data, kind, engine, cfg, each=each, memory=memory)
+            for item in stream:
+                if isinstance(item, int):
+                    pages = item
+                    label = "第 1 页"
+                    continue
+                rows += item[0]
+                confs += item[1]
+                done += 1
+                label = f"第 {done + 1} 页"
+        except LimitExceeded as exc:
+            if time.monotonic() >= deadline - 0.05:
+                raise ExtractionError(
+                    f"{what}文字识别超时（全文件上限 {file_timeout:g} 秒，"
+                    f"已识别 {done} 页，共 {pages} 页），已拒收"
+                ) from exc
+            raise LimitExceeded(f"{label}{exc}") from exc
     warnings = []
     if pages > cap:
         warnings.append(f"扫描件共 {pages} 页，只识别了前 {cap} 页（ARCHIVE_OCR_MAX_PAGES）")
-    rows: list[Row] = []
-    confs: list[float] = []
-    for page in range(min(pages, cap)):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise ExtractionError(
-                f"{what}文字识别超时（全文件上限 {file_timeout:g} 秒，"
-                f"已识别 {page} 页，共 {pages} 页），已拒收"
-            )
-        limit = min(page_timeout, left)
-        page_rows, page_confs = run_parser(
-            _ocr_page,
-            (data, kind, page, engine, cfg),
-            limit,
-            f"{what}第 {page + 1} 页",
-            memory=memory,
-        )
-        rows += page_rows
-        confs += page_confs
     chars = sum(len(re.sub(r"\W", "", r[6])) for r in rows)
     if chars < MIN_CHARS:
         raise ExtractionError(BLANK)
