@@ -13,7 +13,7 @@ from typing import Any
 DEFAULT_MEMORY_BYTES = 2 * 1024**3
 
 #: Defaults of the ARCHIVE_OCR_* settings (config/settings.py; extract/ocr.py reads them):
-#: engine, pages read per file, seconds per page and per file, memory of a page's child,
+#: engine, pages read per file, seconds per page and per file, memory of the reading child,
 #: the resolution pages are read at, the largest page in pixels.
 OCR_DEFAULTS: dict[str, Any] = {
     "ARCHIVE_OCR_ENGINE": "auto",
