@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from replies.ingest.limits import OCR_DEFAULTS as _OCR
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -50,6 +52,22 @@ ARCHIVE_MAX_BODY_CHARS = int(os.environ.get("ARCHIVE_MAX_BODY_CHARS", 200_000))
 ARCHIVE_ZIP_MAX_MEMBERS = int(os.environ.get("ARCHIVE_ZIP_MAX_MEMBERS", 1000))
 ARCHIVE_ZIP_MAX_BYTES = int(os.environ.get("ARCHIVE_ZIP_MAX_BYTES", 500 * 1024 * 1024))
 ARCHIVE_ZIP_MAX_RATIO = float(os.environ.get("ARCHIVE_ZIP_MAX_RATIO", 100))
+# Scanned replies (replies/ingest/extract/ocr.py, docs/ocr.md); defaults in limits.OCR_DEFAULTS.
+ARCHIVE_OCR_ENGINE = os.environ.get("ARCHIVE_OCR_ENGINE", _OCR["ARCHIVE_OCR_ENGINE"])
+ARCHIVE_OCR_MAX_PAGES = int(os.environ.get("ARCHIVE_OCR_MAX_PAGES", _OCR["ARCHIVE_OCR_MAX_PAGES"]))
+ARCHIVE_OCR_PAGE_TIMEOUT = float(
+    os.environ.get("ARCHIVE_OCR_PAGE_TIMEOUT", _OCR["ARCHIVE_OCR_PAGE_TIMEOUT"])
+)
+ARCHIVE_OCR_FILE_TIMEOUT = float(
+    os.environ.get("ARCHIVE_OCR_FILE_TIMEOUT", _OCR["ARCHIVE_OCR_FILE_TIMEOUT"])
+)
+ARCHIVE_OCR_PAGE_MEMORY = int(
+    os.environ.get("ARCHIVE_OCR_PAGE_MEMORY", _OCR["ARCHIVE_OCR_PAGE_MEMORY"])
+)
+ARCHIVE_OCR_DPI = int(os.environ.get("ARCHIVE_OCR_DPI", _OCR["ARCHIVE_OCR_DPI"]))
+ARCHIVE_OCR_MAX_PIXELS = int(
+    os.environ.get("ARCHIVE_OCR_MAX_PIXELS", _OCR["ARCHIVE_OCR_MAX_PIXELS"])
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -12,6 +12,19 @@ from typing import Any
 
 DEFAULT_MEMORY_BYTES = 2 * 1024**3
 
+#: Defaults of the ARCHIVE_OCR_* settings (config/settings.py; extract/ocr.py reads them):
+#: engine, pages read per file, seconds per page and per file, memory of the reading child,
+#: the resolution pages are read at, the largest page in pixels.
+OCR_DEFAULTS: dict[str, Any] = {
+    "ARCHIVE_OCR_ENGINE": "auto",
+    "ARCHIVE_OCR_MAX_PAGES": 20,
+    "ARCHIVE_OCR_PAGE_TIMEOUT": 60.0,
+    "ARCHIVE_OCR_FILE_TIMEOUT": 300.0,
+    "ARCHIVE_OCR_PAGE_MEMORY": DEFAULT_MEMORY_BYTES,
+    "ARCHIVE_OCR_DPI": 150,
+    "ARCHIVE_OCR_MAX_PIXELS": 40_000_000,
+}
+
 _context: Any = None
 
 
@@ -66,18 +79,73 @@ def _forget_forkserver() -> None:
 os.register_at_fork(after_in_child=_forget_forkserver)
 
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], memory: int | None) -> None:
+def _child(
+    conn: Any,
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    memory: int | None,
+    stream: bool = False,
+) -> None:
+    """Run func under the memory limit; send its result (or, stream: each item, then _END)."""
     if memory:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
-        conn.send((True, func(*args)))
+        if stream:
+            for item in func(*args):
+                conn.send((True, item))
+            conn.send((True, _END))
+        else:
+            conn.send((True, func(*args)))
     except MemoryError:
         conn.send((False, MemoryError("内存超出限制")))
     except BaseException as exc:  # the parent decides what an error means
         conn.send((False, exc if _picklable(exc) else ChildError(type(exc).__name__, str(exc))))
     finally:
         conn.close()
+
+
+_END = "__end_of_stream__"
+
+
+def stream_limited(
+    func: Callable[..., Any],
+    *args: Any,
+    each: Callable[[int], float],
+    memory: int | None = DEFAULT_MEMORY_BYTES,
+) -> Any:
+    """Iterate over the items of the generator func(*args) run in one child process.
+
+    each(k) is the time allowed for item k (0, 1, …), e.g. per page within what is left of
+    a file's budget; past it the child is killed and LimitExceeded raised. Exceptions of
+    func are re-raised here. func must be a module-level generator function.
+    """
+    ctx = _context_once()
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(sender, func, args, memory, True), daemon=True)
+    proc.start()
+    sender.close()
+    try:
+        k = 0
+        while True:
+            timeout = each(k)
+            if timeout <= 0 or not receiver.poll(timeout):
+                raise LimitExceeded(f"处理超时（超过 {max(timeout, 0):g} 秒）")
+            try:
+                ok, value = receiver.recv()
+            except EOFError:
+                raise LimitExceeded("解析进程意外退出（可能超出内存限制）") from None
+            if not ok:
+                raise value
+            if isinstance(value, str) and value == _END:
+                return
+            yield value
+            k += 1
+    finally:
+        receiver.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
 
 
 def _picklable(exc: BaseException) -> bool:

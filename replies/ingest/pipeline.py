@@ -24,6 +24,9 @@ from replies.ingest.parsed import ParsedReply
 
 Number = TypeVar("Number", int, float)
 
+#: The review flag of every reply read by OCR: never published before an editor checks it.
+OCR_REVIEW = "文字识别 · 需核对"
+
 #: Default of settings.ARCHIVE_MAX_BODY_CHARS: far beyond any real reply.
 DEFAULT_MAX_BODY_CHARS = 200_000
 
@@ -79,6 +82,10 @@ def parse_bytes(
     reply.source_format = extracted.format
     if extracted.encoding:
         reply.source_meta = {**reply.source_meta, "encoding": extracted.encoding}
+    if extracted.source_meta:
+        reply.source_meta = {**reply.source_meta, **extracted.source_meta}
+    if extracted.format.endswith("-ocr") and OCR_REVIEW not in reply.needs_review_reasons:
+        reply.needs_review_reasons.append(OCR_REVIEW)
     reply.warnings = extracted.warnings + reply.warnings
     return reply
 

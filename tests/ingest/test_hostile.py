@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from replies.ingest.extract import ExtractionError, docx, html, pdf
+from replies.ingest.extract import ExtractionError, docx, html, ocr, pdf
 from replies.ingest.extract.base import run_parser
 from replies.ingest.pipeline import default_result_classes, parse_bytes
 from tests.ingest.render import to_docx, to_html, to_pdf
@@ -66,7 +66,7 @@ def test_pdf_without_a_document_catalog():
     )
 
 
-def test_pdf_with_only_an_image_is_a_scan():
+def test_pdf_with_only_a_blank_image_is_a_scan_without_text():
     from PIL import Image
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -75,7 +75,7 @@ def test_pdf_with_only_an_image_is_a_scan():
     c = canvas.Canvas(out)
     c.drawImage(ImageReader(Image.new("L", (60, 80), 200)), 50, 50, 300, 400)
     c.save()
-    assert rejected(out.getvalue(), "scan.pdf") == pdf.SCANNED
+    assert rejected(out.getvalue(), "scan.pdf") == ocr.BLANK
 
 
 def test_pdf_with_only_vector_graphics_has_no_text_layer():

@@ -6,8 +6,9 @@ to the right margin), plus metadata such as a web page's 索引号/发布机构 
 hostile or unsupported input raises :class:`ExtractionError` with a reason in Chinese.
 
 Modules: ``base`` (types, limits, the child-process run), ``sniff``, ``encodings``, ``text``,
-``html``, ``pdf`` with ``pdf_layout``, ``docx`` and ``legacy`` (.doc/.wps/.rtf through
-LibreOffice). :func:`extract_bytes` below picks one.
+``html``, ``pdf`` with ``pdf_layout``, ``docx``, ``legacy`` (.doc/.wps/.rtf through
+LibreOffice) and ``ocr`` (scanned PDFs and PNG/JPEG/TIFF images). :func:`extract_bytes`
+below picks one.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from replies.ingest.extract.docx import check_zip, extract_docx
 from replies.ingest.extract.encodings import decode_text
 from replies.ingest.extract.html import extract_html
 from replies.ingest.extract.legacy import extract_legacy, libreoffice
+from replies.ingest.extract.ocr import ocr_document
 from replies.ingest.extract.pdf import extract_pdf
 from replies.ingest.extract.sniff import sniff
 from replies.ingest.extract.text import extract_txt, text_lines
@@ -50,6 +52,7 @@ __all__ = [
     "extract_pdf",
     "extract_txt",
     "libreoffice",
+    "ocr_document",
     "sniff",
     "text_lines",
 ]
@@ -71,6 +74,8 @@ def extract_bytes(
     suffix = Path(name).suffix.lower()
     if kind == "pdf":
         return extract_pdf(data, timeout)
+    if kind in ("png", "jpeg", "tiff"):
+        return ocr_document(data, kind)
     if kind == "docx":
         return extract_docx(data, timeout)
     if kind == "zip":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,19 +50,32 @@ class Extracted:
     meta: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Kept with the reply, not read by the parser (OCR engine and confidence).
+    source_meta: dict[str, str] = field(default_factory=dict)
 
 
 #: Appended to rejections of files that a re-save in their own program usually repairs.
 RESAVE_HINT = "请用原软件打开、另存为新文件后重新上传"
 
 
-def run_parser(func: Any, data: Any, timeout: float, what: str) -> Any:
+def run_parser(
+    func: Any, data: Any, timeout: float, what: str, *, memory: int = DEFAULT_MEMORY_BYTES
+) -> Any:
     """Run a parser in a child process; any failure becomes an ExtractionError naming its cause.
 
-    what names the kind of file in the message ("PDF 文件", "Word 文档", "网页").
+    what names the kind of file in the message ("PDF 文件", "Word 文档", "网页"); a tuple
+    data is passed as separate arguments.
     """
+    args = data if isinstance(data, tuple) else (data,)
+    with parser_errors(what, memory):
+        return run_limited(func, *args, timeout=timeout, memory=memory)
+
+
+@contextlib.contextmanager
+def parser_errors(what: str, memory: int = DEFAULT_MEMORY_BYTES) -> Iterator[None]:
+    """Turn what a child-process parser raised into an ExtractionError naming its cause."""
     try:
-        return run_limited(func, data, timeout=timeout)
+        yield
     except ExtractionError:
         raise
     except LimitExceeded as exc:
@@ -68,7 +83,7 @@ def run_parser(func: Any, data: Any, timeout: float, what: str) -> Any:
             f"{what}解析失败：{exc}，文件可能过于复杂或被恶意构造，已拒收"
         ) from exc
     except MemoryError as exc:
-        limit = DEFAULT_MEMORY_BYTES // 1024**2
+        limit = memory // 1024**2
         raise ExtractionError(
             f"{what}解析时内存超出上限（{limit} MB），文件可能过于复杂或被恶意构造，已拒收"
         ) from exc

@@ -20,7 +20,6 @@ NO_PAGES = "PDF 文件已损坏（页面目录无效，文档中找不到任何�
 NO_ROOT = "PDF 文件已损坏（找不到文档目录 /Root，交叉引用表或文件尾部无效）"
 BAD_SYNTAX = "PDF 文件已损坏（内部结构无法解析）"
 ENCRYPTED = "PDF 已加密，无法读取文字：请提供未加密的版本"
-SCANNED = "PDF 没有文字层（页面只有图像，可能是扫描件，需要先做文字识别）"
 _OBJ_HEADER = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
 NO_TEXT = "PDF 没有文字层（页面上没有可读取的文字，可能是扫描件或文字已转为图形）"
 
@@ -111,6 +110,26 @@ def extract_pdf(data: bytes, timeout: float = DEFAULT_TIMEOUT) -> Extracted:
     if b"%%EOF" not in data[-8192:]:
         raise ExtractionError("PDF 文件不完整（末尾缺少 %%EOF 结束标记，可能被截断）")
     result: PdfText = run_parser(_pdf_text, data, timeout, "PDF 文件")
+    if result.images and (not result.rows or garbage_text(result.rows)):
+        from replies.ingest.extract.ocr import ocr_document
+
+        return ocr_document(data, "pdf")
     if not result.rows:
-        raise ExtractionError(SCANNED if result.images else NO_TEXT)
+        raise ExtractionError(NO_TEXT)
     return Extracted("pdf", layout_lines(result.rows), wrapped=True)
+
+
+_CID = re.compile(r"\(cid:\d+\)")
+_READABLE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffefA-Za-z0-9\s.,:;()%\-/]")
+
+
+def garbage_text(rows: list[Row]) -> bool:
+    """True when a text layer is not text: (cid:NN) codes, private-use or control characters.
+
+    Scanners' PDFs sometimes carry an invisible layer of such codes over the image.
+    """
+    text = _CID.sub("\x00", "".join(r[6] for r in rows))
+    stripped = re.sub(r"\s", "", text)
+    if not stripped:
+        return True
+    return len(_READABLE.findall(stripped)) < 0.5 * len(stripped)

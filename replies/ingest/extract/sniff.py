@@ -16,11 +16,24 @@ _HTML_START = re.compile(
 _HTML_ANY = re.compile(rb"<(html|body|p|div|br|table|h1)\b[^>]*>", re.I)
 
 
+#: Image files a scanner or a phone writes; read by OCR (extract/ocr.py).
+IMAGE_MAGIC = {
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"II*\x00": "tiff",
+    b"MM\x00*": "tiff",
+}
+
+
 def sniff(data: bytes, name: str = "") -> str:
-    """The format of data judged by its content: pdf, docx, zip, ole, rtf, html or text."""
+    """The format of data judged by its content: pdf, docx, zip, ole, rtf, png, jpeg, tiff,
+    html or text."""
     head = data[:2048]
     if b"%PDF-" in data[:1024]:
         return "pdf"
+    for magic, kind in IMAGE_MAGIC.items():
+        if head.startswith(magic):
+            return kind
     if head.startswith(b"PK\x03\x04"):
         return "docx" if zip_has(data, "word/document.xml") else "zip"
     if head.startswith(_OLE_MAGIC):
