@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpRequest
 
+from replies import actions
 from replies.admin_import import ImportDocumentMixin
 from replies.ingest.numerals import number_sort_key
 from replies.models import (
@@ -134,11 +135,9 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
 
     @transaction.atomic
     def save_model(self, request: HttpRequest, obj: Reply, form, change: bool) -> None:
-        if change:
-            Reply.objects.get(pk=obj.pk).save_version("后台编辑前", request.user)
         if "number" in form.changed_data:
             obj.number_int = number_sort_key(obj.number)
-        super().save_model(request, obj, form, change)
+        actions.edit(obj, request.user)
 
     @admin.action(description="发布所选答复")
     def publish(self, request: HttpRequest, queryset) -> None:
@@ -148,23 +147,14 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     def unpublish(self, request: HttpRequest, queryset) -> None:
         self._set_status(request, queryset, Status.DRAFT)
 
-    @transaction.atomic
     def _set_status(self, request: HttpRequest, queryset, status: str) -> None:
-        changed = 0
-        if status == Status.PUBLISHED:
-            flagged = queryset.filter(needs_review=True).count()
-            if flagged:
-                self.message_user(
-                    request,
-                    f"{flagged} 条答复需要核对，未发布：请核对后取消“需要核对”再发布。",
-                    messages.WARNING,
-                )
-            queryset = queryset.filter(needs_review=False)
-        for reply in queryset.exclude(status=status):
-            reply.save_version(f"状态改为{Status(status).label}前", request.user)
-            reply.status = status
-            reply.save()
-            changed += 1
+        changed, flagged = actions.set_status(queryset, status, request.user)
+        if flagged:
+            self.message_user(
+                request,
+                f"{flagged} 条答复需要核对，未发布：请核对后取消“需要核对”再发布。",
+                messages.WARNING,
+            )
         self.message_user(request, f"已更新 {changed} 条答复。", messages.SUCCESS)
 
 
@@ -190,7 +180,7 @@ class ReplyVersionAdmin(admin.ModelAdmin):
     @admin.action(description="恢复到所选版本")
     def restore(self, request: HttpRequest, queryset) -> None:
         for version in queryset.select_related("reply"):
-            version.restore(request.user)
+            actions.restore(version, request.user)
         self.message_user(request, f"已恢复 {queryset.count()} 个版本。", messages.SUCCESS)
 
 

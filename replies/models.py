@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -340,25 +340,6 @@ class ReplyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reply_id} @ {self.created_at:%Y-%m-%d %H:%M}"
-
-    @transaction.atomic
-    def restore(self, user: Any = None) -> Reply:
-        """Put the reply back to this version, saving the current state first."""
-        reply = self.reply
-        reply.save_version(f"恢复到 {self.created_at:%Y-%m-%d %H:%M} 之前的状态", user)
-        data = dict(self.data)
-        co_departments = data.pop("co_departments", [])
-        sections = data.pop("sections", [])
-        for field in reply._meta.concrete_fields:
-            if field.attname in data:
-                setattr(reply, field.attname, field.to_python(data[field.attname]))
-        if self.source_file:
-            reply.source_file.name = self.source_file
-        reply.save()
-        reply.co_departments.set(co_departments)
-        reply.sections.all().delete()
-        ReplySection.objects.bulk_create(ReplySection(reply=reply, **s) for s in sections)
-        return reply
 
 
 # The search tables live with the search code; importing them here registers them with the app.

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 
+from replies import actions
 from replies.ingest.parsed import ParsedReply
 from replies.ingest.report import Outcome
 from replies.models import (
@@ -145,8 +146,6 @@ def _save(
     lookups: Lookups,
 ) -> SaveOutcome:
     existing = find_existing(parsed, lookups=lookups, for_update=True)
-    session = lookups.session(parsed)
-    department = lookups.department(parsed.department) if parsed.department else None
     if existing is not None and not update:
         return SaveOutcome(
             Outcome.CONFLICT,
@@ -154,19 +153,43 @@ def _save(
             "如需替换请使用 --update",
             existing.pk,
         )
-    # A reply that needs review is never published, whatever was asked.
-    status = Status.PUBLISHED if publish and not parsed.needs_review else Status.DRAFT
     if existing is not None:
-        existing.save_version(f"导入新文件 {name} 前的版本", user)
+        actions.replace_from_file(
+            existing, parsed, data, name, publish=publish, user=user, lookups=lookups
+        )
         reply = existing
-        if publish or parsed.needs_review:
-            reply.status = status
     else:
-        reply = Reply(status=status)
+        # A reply that needs review is never published, whatever was asked.
+        status = Status.PUBLISHED if publish and not parsed.needs_review else Status.DRAFT
+        reply = Reply(status=status, is_sample=sample)
+        write_parsed(reply, parsed, data, name, lookups=lookups, digest=digest, new=True)
+    return SaveOutcome(
+        Outcome.UPDATED if existing is not None else Outcome.CREATED,
+        review_note(parsed, publish),
+        reply.pk,
+    )
+
+
+def write_parsed(
+    reply: Reply,
+    parsed: ParsedReply,
+    data: bytes,
+    name: str,
+    *,
+    lookups: Lookups | None = None,
+    digest: str = "",
+    new: bool = False,
+) -> None:
+    """Fill ``reply`` from ``parsed``, store ``data`` as its source file and save it all.
+
+    ``new`` (a reply never saved) inserts its links and sections without reading first.
+    """
+    lookups = lookups if lookups is not None else Lookups()
+    session = lookups.session(parsed)
+    department = lookups.department(parsed.department) if parsed.department else None
     fill(reply, parsed, session=session, department=department, lookups=lookups)
-    reply.is_sample = sample
     reply.source_name = name
-    reply.source_sha256 = digest
+    reply.source_sha256 = digest or hashlib.sha256(data).hexdigest()
     reply.source_file.save(name, ContentFile(data), save=False)
     reply.full_clean(
         exclude=["source_file", "session", "department", "sector", "needs_review"],
@@ -174,8 +197,7 @@ def _save(
     )
     reply.save()
     co_departments = {lookups.department(n).pk for n in parsed.co_departments}
-    if existing is None:
-        # A new reply has no links or sections yet: insert them, without reading first.
+    if new:
         through = Reply.co_departments.through
         through.objects.bulk_create(
             through(reply_id=reply.pk, department_id=pk) for pk in sorted(co_departments)
@@ -186,11 +208,6 @@ def _save(
     ReplySection.objects.bulk_create(
         ReplySection(reply=reply, order=k, number=s.number, heading=s.heading[:300], text=s.text)
         for k, s in enumerate(parsed.sections)
-    )
-    return SaveOutcome(
-        Outcome.UPDATED if existing is not None else Outcome.CREATED,
-        review_note(parsed, publish),
-        reply.pk,
     )
 
 
