@@ -63,17 +63,60 @@ def edit(reply: Reply, user: Any = None, reason: str = "后台编辑前") -> Rep
     return reply
 
 
+#: The fields that say whether a reply is shown; a restore keeps them unless asked.
+PUBLICATION_FIELDS = ("status", "disclosure")
+
+
+def can_publish(user: Any) -> bool:
+    """Publishing, unpublishing and restoring a publication state need the 审核 permission."""
+    return bool(user is not None and user.has_perm("replies.publish_reply"))
+
+
+def restore_conflict(version: ReplyVersion) -> Reply | None:
+    """Another reply now holding the natural key (session, number, unit, kind) of ``version``."""
+    data = version.data
+    if not (data.get("session_id") and data.get("number")):
+        return None
+    return (
+        Reply.objects.filter(
+            session_id=data["session_id"],
+            number=data["number"],
+            department_id=data.get("department_id"),
+            doc_kind=data.get("doc_kind") or "答复",
+        )
+        .exclude(pk=version.reply_id)
+        .first()
+    )
+
+
 @transaction.atomic
-def restore(version: ReplyVersion, user: Any = None) -> Reply:
-    """Put the reply back to ``version``, saving the current state first."""
-    reply = version.reply
+def restore(version: ReplyVersion, user: Any = None, *, publication: bool = False) -> Reply:
+    """Put the reply back to ``version``, saving the current state first.
+
+    The reply keeps its current status and disclosure: restoring the text of a version must
+    not make a withdrawn or 不予公开 reply public again. ``publication`` restores them too,
+    and needs the 审核 permission. Refused when another reply now has the version's
+    natural key.
+    """
+    if publication and not can_publish(user):
+        raise Refused("只有具有“审核”权限的用户才能恢复发布状态和公开属性。")
+    other = restore_conflict(version)
+    if other is not None:
+        raise Refused(
+            f"无法恢复：答复 #{other.pk}（{other}）已使用这一版本的会议、提案号、承办单位和文种；"
+            "请先修改其中一件。"
+        )
+    reply = Reply.objects.select_for_update().get(pk=version.reply_id)
     _version(reply, f"恢复到 {version.created_at:%Y-%m-%d %H:%M} 之前的状态", user)
     data = dict(version.data)
     co_departments = data.pop("co_departments", [])
     sections = data.pop("sections", [])
+    keep = () if publication else PUBLICATION_FIELDS
     for field in reply._meta.concrete_fields:
-        if field.attname in data:
+        if field.attname in data and field.attname not in keep:
             setattr(reply, field.attname, field.to_python(data[field.attname]))
+    if reply.needs_review and reply.status == Status.PUBLISHED:
+        reply.status = Status.DRAFT
     if version.source_file:
         reply.source_file.name = version.source_file
     reply.save()
@@ -81,6 +124,42 @@ def restore(version: ReplyVersion, user: Any = None) -> Reply:
     reply.sections.all().delete()
     ReplySection.objects.bulk_create(ReplySection(reply=reply, **s) for s in sections)
     return reply
+
+
+def referenced_files() -> set[str]:
+    """Every stored file name a reply or a version points at."""
+    names = set(Reply.objects.exclude(source_file="").values_list("source_file", flat=True))
+    names.update(ReplyVersion.objects.exclude(source_file="").values_list("source_file", flat=True))
+    return names
+
+
+def remove_unreferenced(names: Iterable[str]) -> list[str]:
+    """Delete those of ``names`` that nothing references any more; returns what was deleted."""
+    storage = Reply._meta.get_field("source_file").storage
+    gone = sorted(set(names) - referenced_files())
+    for name in gone:
+        storage.delete(name)
+    return gone
+
+
+@transaction.atomic
+def purge(replies: Iterable[Reply], user: Any = None) -> int:
+    """Delete replies for good, with their versions and (after commit) their source files.
+
+    Only superusers may: everyone else withdraws (unpublishes), which keeps everything.
+    """
+    if user is None or not user.is_superuser:
+        raise Refused("只有超级用户才能彻底删除答复；请改用“撤回所选答复为草稿”。")
+    ids = [reply.pk for reply in replies]
+    files = set(Reply.objects.filter(pk__in=ids).values_list("source_file", flat=True))
+    files.update(
+        ReplyVersion.objects.filter(reply_id__in=ids).values_list("source_file", flat=True)
+    )
+    files.discard("")
+    count = Reply.objects.filter(pk__in=ids).count()
+    Reply.objects.filter(pk__in=ids).delete()
+    transaction.on_commit(lambda: remove_unreferenced(files))
+    return count
 
 
 def replace_from_file(

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from replies import actions
 from replies.admin_import import ImportDocumentMixin
@@ -12,6 +18,7 @@ from replies.ingest.numerals import number_sort_key
 from replies.models import (
     Department,
     DepartmentAlias,
+    Disclosure,
     Reply,
     ReplySection,
     ReplyVersion,
@@ -129,6 +136,16 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     list_select_related = ["session", "department"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
+        # Staff withdraw (unpublish) a reply; only a superuser purges it with its versions.
+        return request.user.is_superuser
+
+    def delete_model(self, request: HttpRequest, obj: Reply) -> None:
+        actions.purge([obj], request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        actions.purge(queryset, request.user)
+
     @admin.display(description="标题", ordering="title")
     def display_title(self, obj: Reply) -> str:
         return obj.display_title
@@ -160,6 +177,8 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
 
 @admin.register(ReplyVersion)
 class ReplyVersionAdmin(admin.ModelAdmin):
+    """Versions are read, and restored from their own page; never edited or deleted by staff."""
+
     list_display = ["reply", "created_at", "reason", "created_by"]
     list_select_related = ["reply", "created_by"]
     search_fields = ["reply__title", "reason"]
@@ -172,16 +191,65 @@ class ReplyVersionAdmin(admin.ModelAdmin):
         "source_file",
         "source_sha256",
     ]
-    actions = ["restore"]
+    change_form_template = "admin/replies/replyversion/change_form.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="恢复到所选版本")
-    def restore(self, request: HttpRequest, queryset) -> None:
-        for version in queryset.select_related("reply"):
-            actions.restore(version, request.user)
-        self.message_user(request, f"已恢复 {queryset.count()} 个版本。", messages.SUCCESS)
+    def has_change_permission(self, request: HttpRequest, obj: ReplyVersion | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReplyVersion | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: ReplyVersion | None = None) -> bool:
+        return request.user.has_perm("replies.view_replyversion") or request.user.has_perm(
+            "replies.change_reply"
+        )
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.restore_view)
+        return [
+            path("<int:pk>/restore/", view, name="replies_replyversion_restore"),
+            *super().get_urls(),
+        ]
+
+    def restore_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Confirm, then restore: the text and fields, the publication state only if chosen."""
+        if not request.user.has_perm("replies.change_reply"):
+            raise PermissionDenied
+        version = get_object_or_404(ReplyVersion.objects.select_related("reply"), pk=pk)
+        may_publish = actions.can_publish(request.user)
+        conflict = actions.restore_conflict(version)
+        if request.method == "POST" and conflict is None:
+            publication = bool(request.POST.get("publication")) and may_publish
+            try:
+                reply = actions.restore(version, request.user, publication=publication)
+            except actions.Refused as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                kept = "" if publication else "，发布状态和公开属性保持不变"
+                self.message_user(request, f"已恢复到所选版本{kept}。", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:replies_reply_change", args=[reply.pk]))
+        data = version.data
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "恢复历史版本",
+            "version": version,
+            "reply": version.reply,
+            "conflict": conflict,
+            "may_publish": may_publish,
+            "current_state": (
+                version.reply.get_status_display(),
+                version.reply.get_disclosure_display(),
+            ),
+            "version_state": (
+                Status(data.get("status", Status.DRAFT)).label,
+                Disclosure(data.get("disclosure", Disclosure.UNKNOWN)).label,
+            ),
+        }
+        return TemplateResponse(request, "admin/replies/replyversion/restore.html", context)
 
 
 from replies.search import admin as search_admin  # noqa: E402, F401  (dictionary, zero results)

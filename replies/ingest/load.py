@@ -191,24 +191,31 @@ def write_parsed(
     reply.source_name = name
     reply.source_sha256 = digest or hashlib.sha256(data).hexdigest()
     reply.source_file.save(name, ContentFile(data), save=False)
-    reply.full_clean(
-        exclude=["source_file", "session", "department", "sector", "needs_review"],
-        validate_unique=False,
-    )
-    reply.save()
-    co_departments = {lookups.department(n).pk for n in parsed.co_departments}
-    if new:
-        through = Reply.co_departments.through
-        through.objects.bulk_create(
-            through(reply_id=reply.pk, department_id=pk) for pk in sorted(co_departments)
+    try:
+        reply.full_clean(
+            exclude=["source_file", "session", "department", "sector", "needs_review"],
+            validate_unique=False,
         )
-    else:
-        reply.co_departments.set(co_departments)
-        reply.sections.all().delete()
-    ReplySection.objects.bulk_create(
-        ReplySection(reply=reply, order=k, number=s.number, heading=s.heading[:300], text=s.text)
-        for k, s in enumerate(parsed.sections)
-    )
+        reply.save()
+        co_departments = {lookups.department(n).pk for n in parsed.co_departments}
+        if new:
+            through = Reply.co_departments.through
+            through.objects.bulk_create(
+                through(reply_id=reply.pk, department_id=pk) for pk in sorted(co_departments)
+            )
+        else:
+            reply.co_departments.set(co_departments)
+            reply.sections.all().delete()
+        ReplySection.objects.bulk_create(
+            ReplySection(
+                reply=reply, order=k, number=s.number, heading=s.heading[:300], text=s.text
+            )
+            for k, s in enumerate(parsed.sections)
+        )
+    except BaseException:
+        # The transaction rolls back: the file just stored would be referenced by nothing.
+        reply.source_file.storage.delete(reply.source_file.name)
+        raise
 
 
 def review_note(parsed: ParsedReply, publish: bool) -> str:
