@@ -21,17 +21,30 @@ if TYPE_CHECKING:
     from replies.ingest.parsed import ParsedReply
 
 
-class Refused(Exception):
-    """An action that cannot be done, with the reason in Chinese for the person who asked."""
+class Refused(ValueError):
+    """An action that cannot be done, with the reason in Chinese for the person who asked.
+
+    A ValueError, so that a batch (``load.save_reply``) reports it as that file's rejection.
+    """
 
 
 def _version(reply: Reply, reason: str, user: Any) -> ReplyVersion:
     return reply.save_version(reason, user)
 
 
+def check_can_publish(user: Any) -> None:
+    """Refuse a change of publication state to a user without the 审核 permission.
+
+    ``user`` None is the system itself (``manage.py ingest --publish``, ``load_samples``).
+    """
+    if user is not None and not can_publish(user):
+        raise Refused("发布或撤回答复需要“审核”权限。")
+
+
 @transaction.atomic
 def set_status(replies: Iterable[Reply], status: str, user: Any = None) -> tuple[int, int]:
     """Publish or unpublish; returns (changed, refused because flagged 需要核对)."""
+    check_can_publish(user)
     changed = flagged = 0
     for reply in replies:
         if reply.status == status:
@@ -56,9 +69,18 @@ def unpublish(replies: Iterable[Reply], user: Any = None) -> tuple[int, int]:
 
 @transaction.atomic
 def edit(reply: Reply, user: Any = None, reason: str = "后台编辑前") -> Reply:
-    """Save ``reply`` as edited, keeping the stored state as a version first."""
-    if reply.pk is not None:
-        _version(Reply.objects.get(pk=reply.pk), reason, user)
+    """Save ``reply`` as edited, keeping the stored state as a version first.
+
+    Changing whether it is published needs the 审核 permission, and so does editing a
+    published reply (录入 edits drafts).
+    """
+    stored = Reply.objects.filter(pk=reply.pk).first() if reply.pk is not None else None
+    if (stored.status if stored else Status.DRAFT) != reply.status or (
+        stored is not None and stored.status == Status.PUBLISHED
+    ):
+        check_can_publish(user)
+    if stored is not None:
+        _version(stored, reason, user)
     reply.save()
     return reply
 
@@ -107,6 +129,8 @@ def restore(version: ReplyVersion, user: Any = None, *, publication: bool = Fals
             "请先修改其中一件。"
         )
     reply = Reply.objects.select_for_update().get(pk=version.reply_id)
+    if reply.status == Status.PUBLISHED:
+        check_can_publish(user)
     _version(reply, f"恢复到 {version.created_at:%Y-%m-%d %H:%M} 之前的状态", user)
     data = dict(version.data)
     co_departments = data.pop("co_departments", [])
@@ -180,6 +204,8 @@ def replace_from_file(
     """
     from replies.ingest.load import write_parsed
 
+    if reply.status == Status.PUBLISHED or publish:
+        check_can_publish(user)
     _version(reply, f"导入新文件 {name} 前的版本", user)
     if parsed.needs_review:
         reply.status = Status.DRAFT

@@ -136,6 +136,23 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     list_select_related = ["session", "department"]
 
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return actions.can_publish(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
+        # 录入 edits drafts; a published reply is changed only by 审核.
+        if (
+            obj is not None
+            and obj.status == Status.PUBLISHED
+            and not self.has_publish_permission(request)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Reply | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if self.has_publish_permission(request) else [*fields, "status"]
+
     def has_delete_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
         # Staff withdraw (unpublish) a reply; only a superuser purges it with its versions.
         return request.user.is_superuser
@@ -156,11 +173,11 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
             obj.number_int = number_sort_key(obj.number)
         actions.edit(obj, request.user)
 
-    @admin.action(description="发布所选答复")
+    @admin.action(description="发布所选答复", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset) -> None:
         self._set_status(request, queryset, Status.PUBLISHED)
 
-    @admin.action(description="撤回所选答复为草稿")
+    @admin.action(description="撤回所选答复为草稿", permissions=["publish"])
     def unpublish(self, request: HttpRequest, queryset) -> None:
         self._set_status(request, queryset, Status.DRAFT)
 

@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from replies.actions import can_publish
 from replies.ingest.load import find_existing, save_reply
 from replies.ingest.parsed import ParsedReply
 from replies.ingest.pipeline import Rejected, parse_bytes, result_class_table
@@ -173,7 +174,7 @@ class ImportDocumentMixin:
             parsed,
             data,
             name,
-            publish=bool(request.POST.get("publish")),
+            publish=bool(request.POST.get("publish")) and can_publish(request.user),
             update=bool(request.POST.get("update")),
             user=request.user,
         )
@@ -202,6 +203,7 @@ class ImportDocumentMixin:
             "opts": opts,
             "title": "导入答复文档",
             "max_bytes": settings.ARCHIVE_MAX_UPLOAD_BYTES,
+            "may_publish": can_publish(request.user),
             **context,
         }
         return TemplateResponse(request, "admin/replies/reply/import.html", context)

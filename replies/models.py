@@ -232,6 +232,8 @@ class Reply(models.Model):
         verbose_name = "答复"
         verbose_name_plural = "答复"
         ordering = ["-reply_date", "-id"]
+        # Held by the 审核 group (migration 0011); 录入 imports and edits drafts only.
+        permissions = [("publish_reply", "可以发布和撤回答复")]
         constraints = [
             # Only a reply whose session and number are known has a natural key; replies
             # without one are told apart by their source file (SHA-256).

@@ -6,7 +6,7 @@ import dataclasses
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -192,3 +192,53 @@ def test_orphans_lists_and_deletes_unreferenced_source_files(db, tmp_path, setti
     assert stray.exists()
     call_command("orphans", "--delete", stdout=StringIO())
     assert not stray.exists() and (settings.MEDIA_ROOT / kept).exists()
+
+
+def member_of(django_user_model, group: str, username: str):
+    user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return django_user_model.objects.get(pk=user.pk)
+
+
+def test_the_roles_exist_and_only_review_publishes(make_reply, django_user_model, client):
+    entry = member_of(django_user_model, "录入", "entry")
+    review = member_of(django_user_model, "审核", "review")
+    assert entry.has_perm("replies.add_reply") and entry.has_perm("replies.change_reply")
+    assert not actions.can_publish(entry) and actions.can_publish(review)
+    assert review.has_perm("replies.change_resultlabel") and review.has_perm(
+        "replies.change_userdictionaryterm"
+    )
+    draft = make_reply(status=Status.DRAFT)
+    with pytest.raises(actions.Refused, match="审核"):
+        actions.publish([draft], entry)
+    # Nor through the change form: the status field is read-only for 录入.
+    client.force_login(entry)
+    url = reverse("admin:replies_reply_change", args=[draft.pk])
+    form = client.get(url).context["adminform"].form
+    assert "status" not in form.fields and "title" in form.fields
+    # The publish action is not offered to 录入; a forged POST changes nothing.
+    changelist = reverse("admin:replies_reply_changelist")
+    action_form = client.get(changelist).context["action_form"]
+    offered = dict(action_form.fields["action"].choices) if action_form else {}
+    assert "publish" not in offered and "unpublish" not in offered
+    client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    # A published reply is read-only for 录入.
+    published = make_reply(status=Status.PUBLISHED)
+    page = client.get(reverse("admin:replies_reply_change", args=[published.pk]))
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    actions.publish([draft], review)
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED
+
+
+def test_an_anonymous_user_gets_no_admin_page(make_reply, client):
+    reply = make_reply()
+    for url in [
+        reverse("admin:replies_reply_changelist"),
+        reverse("admin:replies_reply_change", args=[reply.pk]),
+        reverse("admin:replies_reply_import"),
+    ]:
+        page = client.get(url)
+        assert page.status_code == 302 and "/admin/login/" in page.url
