@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from replies import sections
 from replies.models import Reply, ReplySection, ReplyVersion, Status
 
 if TYPE_CHECKING:
@@ -109,6 +110,26 @@ def restore_conflict(version: ReplyVersion) -> Reply | None:
         .exclude(pk=version.reply_id)
         .first()
     )
+
+
+@transaction.atomic
+def sync_sections(reply: Reply, *, from_sections: bool = False) -> Reply:
+    """Make the body and its sections one text again after an edit of either.
+
+    With ``from_sections`` the edited section rows are written back into the body (and the
+    reply saved, so the search index and the public page follow); then the rows are derived
+    from the body by the ingestion rule (``replies.sections``).
+    """
+    if from_sections:
+        body = sections.body_with_sections(reply.body, list(reply.sections.order_by("order")))
+        if body != reply.body:
+            reply.body = body
+            reply.save(update_fields=["body", "updated_at"])
+    reply.sections.all().delete()
+    ReplySection.objects.bulk_create(
+        ReplySection(reply=reply, **row) for row in sections.section_rows(reply.body)
+    )
+    return reply
 
 
 @transaction.atomic

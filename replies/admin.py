@@ -78,8 +78,16 @@ class ResultLabelAdmin(admin.ModelAdmin):
 
 
 class ReplySectionInline(admin.StackedInline):
+    """The sections as read from the body; editing one edits the body (replies.sections)."""
+
     model = ReplySection
     extra = 0
+    fields = ["number", "heading", "text"]
+    readonly_fields = ["number"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
+        return False
 
 
 class ReplyVersionInline(admin.TabularInline):
@@ -172,6 +180,14 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
         if "number" in form.changed_data:
             obj.number_int = number_sort_key(obj.number)
         actions.edit(obj, request.user)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        edited = any(f.has_changed() for f in formsets if f.model is ReplySection)
+        # The body wins when both were edited: the sections are then read from it again.
+        actions.sync_sections(
+            form.instance, from_sections=edited and "body" not in form.changed_data
+        )
 
     @admin.action(description="发布所选答复", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset) -> None:
