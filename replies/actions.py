@@ -13,9 +13,19 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from replies import sections
-from replies.models import Reply, ReplySection, ReplyVersion, Status
+from replies.models import (
+    Department,
+    NamedModel,
+    Reply,
+    ReplySection,
+    ReplyVersion,
+    Status,
+    unicode_slug,
+)
+from replies.search import index
 
 if TYPE_CHECKING:
     from replies.ingest.load import Lookups
@@ -159,16 +169,23 @@ def restore(version: ReplyVersion, user: Any = None, *, publication: bool = Fals
     keep = () if publication else PUBLICATION_FIELDS
     for field in reply._meta.concrete_fields:
         if field.attname in data and field.attname not in keep:
-            setattr(reply, field.attname, field.to_python(data[field.attname]))
+            value = field.to_python(data[field.attname])
+            if field.is_relation and value is not None and not _exists(field, value):
+                continue  # a unit or sector merged away since: the reply keeps its current one
+            setattr(reply, field.attname, value)
     if reply.needs_review and reply.status == Status.PUBLISHED:
         reply.status = Status.DRAFT
     if version.source_file:
         reply.source_file.name = version.source_file
     reply.save()
-    reply.co_departments.set(co_departments)
+    reply.co_departments.set(Department.objects.filter(pk__in=co_departments))
     reply.sections.all().delete()
     ReplySection.objects.bulk_create(ReplySection(reply=reply, **s) for s in sections)
     return reply
+
+
+def _exists(field: Any, pk: Any) -> bool:
+    return field.related_model.objects.filter(pk=pk).exists()
 
 
 def referenced_files() -> set[str]:
@@ -234,3 +251,100 @@ def replace_from_file(
         reply.status = Status.PUBLISHED
     write_parsed(reply, parsed, data, name, lookups=lookups)
     return reply
+
+
+def _owner_field(record: NamedModel) -> str:
+    """The name of the foreign key from Reply (and from aliases) to ``record``'s model."""
+    return type(record)._meta.model_name or ""
+
+
+@transaction.atomic
+def save_named(record: NamedModel) -> NamedModel:
+    """Save a department or sector; a rename keeps the former name and slug.
+
+    The former name becomes an alias (so imports and searches still find it) and the former
+    slug a redirect. A slug that was made from the old name follows the new name.
+    """
+    model = type(record)
+    stored = model.objects.filter(pk=record.pk).first() if record.pk else None
+    renamed = stored is not None and stored.name != record.name
+    if renamed and stored.slug == record.slug == unicode_slug(stored.name):
+        record.slug = unicode_slug(record.name)
+    record.save()
+    owner = {_owner_field(record): record}
+    aliases = model._meta.get_field("aliases").related_model
+    slugs = model._meta.get_field("former_slugs").related_model
+    if stored is not None and stored.name != record.name:
+        aliases.objects.get_or_create(name=stored.name, defaults=owner)
+    if stored is not None and stored.slug != record.slug:
+        slugs.objects.get_or_create(slug=stored.slug, defaults=owner)
+    aliases.objects.filter(name=record.name).delete()
+    slugs.objects.filter(slug=record.slug).delete()
+    return record
+
+
+def merge_conflicts(sources: Iterable[NamedModel], target: NamedModel) -> list[Reply]:
+    """Replies of the sources that would take a natural key the target already holds."""
+    if not isinstance(target, Department):
+        return []
+    mine = Reply.objects.filter(department=target, session__isnull=False).exclude(number="")
+    keys = set(mine.values_list("session_id", "number", "doc_kind"))
+    moving = Reply.objects.filter(department__in=list(sources), session__isnull=False)
+    return [r for r in moving if (r.session_id, r.number, r.doc_kind) in keys]
+
+
+def merge_touches(sources: Iterable[NamedModel]) -> QuerySet[Reply]:
+    """Every reply that names one of the sources, as lead unit, co-handling unit or sector."""
+    sources = list(sources)
+    field = _owner_field(sources[0]) if sources else "department"
+    scope = Q(**{f"{field}__in": sources})
+    if field == "department":
+        scope |= Q(co_departments__in=sources)
+    return Reply.objects.filter(pk__in=Reply.objects.filter(scope).values("pk"))
+
+
+@transaction.atomic
+def merge(sources: Iterable[NamedModel], target: NamedModel, user: Any = None) -> int:
+    """Merge departments (or sectors) into ``target``; returns the number of replies moved.
+
+    Every reply moves, as lead and as co-handling unit, each keeping a version first; the
+    sources' names and aliases become the target's aliases, their slugs its former slugs
+    (old links redirect), and the sources are deleted. Refused when a moved reply would
+    take a natural key the target already holds.
+    """
+    sources = [s for s in sources if s.pk != target.pk]
+    if not sources:
+        return 0
+    conflicts = merge_conflicts(sources, target)
+    if conflicts:
+        raise Refused(
+            "无法合并：以下答复与“{}”已有答复的会议、提案号和文种相同：{}".format(
+                target, "、".join(f"#{r.pk}" for r in conflicts)
+            )
+        )
+    field = _owner_field(target)
+    ids = {s.pk for s in sources}
+    names = "、".join(s.name for s in sources)
+    touched = list(merge_touches(sources).select_for_update())
+    for reply in touched:
+        _version(reply, f"合并“{names}”到“{target}”前", user)
+        if getattr(reply, f"{field}_id") in ids:
+            setattr(reply, field, target)
+            reply.save()
+        if field == "department":
+            co = set(reply.co_departments.values_list("pk", flat=True))
+            if co & ids:
+                co = (co - ids) | {target.pk}
+            co.discard(reply.department_id)
+            reply.co_departments.set(co)
+    owner = {field: target}
+    for source in sources:
+        source.aliases.update(**owner)
+        source.former_slugs.update(**owner)
+        source.aliases.model.objects.get_or_create(name=source.name, defaults=owner)
+        source.former_slugs.model.objects.get_or_create(slug=source.slug, defaults=owner)
+        source.delete()
+    if field == "department":
+        # The target's replies are indexed with its aliases, which now include the sources.
+        index.schedule(Reply.objects.filter(department=target).values_list("pk", flat=True))
+    return len(touched)

@@ -18,12 +18,15 @@ from replies.ingest.numerals import number_sort_key
 from replies.models import (
     Department,
     DepartmentAlias,
+    DepartmentFormerSlug,
     Disclosure,
     Reply,
     ReplySection,
     ReplyVersion,
     ResultLabel,
     Sector,
+    SectorAlias,
+    SectorFormerSlug,
     Session,
     Status,
 )
@@ -41,19 +44,94 @@ class DepartmentAliasInline(admin.TabularInline):
     extra = 1
 
 
-@admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentFormerSlugInline(admin.TabularInline):
+    model = DepartmentFormerSlug
+    extra = 0
+    readonly_fields = ["slug"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SectorAliasInline(admin.TabularInline):
+    model = SectorAlias
+    extra = 0
+
+
+class SectorFormerSlugInline(DepartmentFormerSlugInline):
+    model = SectorFormerSlug
+
+
+class NamedAdmin(admin.ModelAdmin):
+    """Departments and sectors: a rename keeps the old name and slug; merge with confirmation."""
+
     list_display = ["name", "slug", "alias_list"]
     search_fields = ["name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [DepartmentAliasInline]
+    actions = ["merge"]
 
-    @admin.display(description="别名")
-    def alias_list(self, obj: Department) -> str:
+    @admin.display(description="别名和原名称")
+    def alias_list(self, obj: Any) -> str:
         return "、".join(alias.name for alias in obj.aliases.all())
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).prefetch_related("aliases")
+
+    def save_model(self, request: HttpRequest, obj: Any, form, change: bool) -> None:
+        actions.save_named(obj)
+
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        return self.has_change_permission(request) and actions.can_publish(request.user)
+
+    @admin.action(description="合并所选项（需确认）", permissions=["merge"])
+    def merge(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        chosen = list(queryset.order_by("name"))
+        if len(chosen) < 2:
+            self.message_user(request, "请至少选择两项再合并。", messages.WARNING)
+            return None
+        picked = request.POST.get("target")
+        target = next((c for c in chosen if str(c.pk) == picked), None)
+        if "confirm" in request.POST and target is not None:
+            try:
+                moved = actions.merge(chosen, target, request.user)
+            except actions.Refused as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"已合并到“{target}”：{moved} 件答复已移动并各保存了历史版本，原名称成为别名。",
+                    messages.SUCCESS,
+                )
+                return None
+        target = target or max(chosen, key=lambda c: actions.merge_touches([c]).count())
+        sources = [c for c in chosen if c.pk != target.pk]
+        rows = [
+            {
+                "record": c,
+                "replies": list(actions.merge_touches([c]).order_by("pk")[:50]),
+                "count": actions.merge_touches([c]).count(),
+                "aliases": [a.name for a in c.aliases.all()],
+            }
+            for c in chosen
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"合并{self.model._meta.verbose_name}",
+            "rows": rows,
+            "target": target,
+            "sources": sources,
+            "conflicts": actions.merge_conflicts(sources, target),
+            "selected": [c.pk for c in chosen],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/replies/merge.html", context)
+
+
+@admin.register(Department)
+class DepartmentAdmin(NamedAdmin):
+    inlines = [DepartmentAliasInline, DepartmentFormerSlugInline]
 
 
 @admin.register(DepartmentAlias)
@@ -64,10 +142,8 @@ class DepartmentAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+class SectorAdmin(NamedAdmin):
+    inlines = [SectorAliasInline, SectorFormerSlugInline]
 
 
 @admin.register(ResultLabel)

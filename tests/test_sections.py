@@ -10,6 +10,7 @@ from replies.ingest.batch import ingest_paths
 from replies.models import Reply
 from replies.search.query import search
 from replies.sections import body_with_sections, section_rows
+from tests.admin_forms import change_form_data
 from tests.ingest.render import to_clean_text
 from tests.ingest.specs import DISTRICT
 
@@ -25,23 +26,6 @@ def reply(db, tmp_path) -> Reply:
     path.write_bytes(to_clean_text(DISTRICT).encode())
     ingest_paths([path], publish=True)
     return Reply.objects.get()
-
-
-def change_form_data(page) -> dict[str, object]:
-    """The POST data of an admin change form as it was shown (fields and inline formsets)."""
-    data: dict[str, object] = {}
-    forms = [page.context["adminform"].form]
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms.extend(formset.forms)
-        forms.append(formset.management_form)
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = value
-    return data
 
 
 def test_the_stored_sections_are_those_read_from_the_body(reply):

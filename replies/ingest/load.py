@@ -75,7 +75,7 @@ class Lookups:
 
     def sector(self, name: str) -> Sector:
         if name not in self.sectors:
-            self.sectors[name] = Sector.objects.get_or_create(name=name)[0]
+            self.sectors[name] = Sector.match_or_create(name)
         return self.sectors[name]
 
     def clear(self) -> None:
