@@ -22,6 +22,7 @@ from replies.models import (
     Reply,
     ReplySection,
     ReplyVersion,
+    ResultLabel,
     Status,
     unicode_slug,
 )
@@ -348,3 +349,20 @@ def merge(sources: Iterable[NamedModel], target: NamedModel, user: Any = None) -
         # The target's replies are indexed with its aliases, which now include the sources.
         index.schedule(Reply.objects.filter(department=target).values_list("pk", flat=True))
     return len(touched)
+
+
+def carrying(label: ResultLabel) -> QuerySet[Reply]:
+    """Replies printed with ``label`` whose stored class differs from the label's class now."""
+    return Reply.objects.filter(result_label=label.label).exclude(result_class=label.result_class)
+
+
+@transaction.atomic
+def reclassify(label: ResultLabel, user: Any = None) -> int:
+    """Give every reply carrying ``label`` the label's class, each keeping a version first."""
+    changed = 0
+    for reply in carrying(label).select_for_update():
+        _version(reply, f"办理结果“{label.label}”改为{label.result_class}类前", user)
+        reply.result_class = label.result_class
+        reply.save()
+        changed += 1
+    return changed

@@ -148,9 +148,56 @@ class SectorAdmin(NamedAdmin):
 
 @admin.register(ResultLabel)
 class ResultLabelAdmin(admin.ModelAdmin):
-    list_display = ["label", "result_class"]
+    """Changing a label's class offers to re-classify the replies that carry it."""
+
+    list_display = ["label", "result_class", "reply_count"]
     list_filter = ["result_class"]
     search_fields = ["label"]
+
+    @admin.display(description="答复数")
+    def reply_count(self, obj: ResultLabel) -> int:
+        return Reply.objects.filter(result_label=obj.label).count()
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.reclassify_view)
+        return [
+            path("<int:pk>/reclassify/", view, name="replies_resultlabel_reclassify"),
+            *super().get_urls(),
+        ]
+
+    def response_change(self, request: HttpRequest, obj: ResultLabel) -> HttpResponse:
+        if actions.carrying(obj).exists():
+            return HttpResponseRedirect(
+                reverse("admin:replies_resultlabel_reclassify", args=[obj.pk])
+            )
+        return super().response_change(request, obj)
+
+    def reclassify_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        label = get_object_or_404(ResultLabel, pk=pk)
+        if not self.has_change_permission(request, label):
+            raise PermissionDenied
+        if request.method == "POST":
+            if "confirm" in request.POST:
+                changed = actions.reclassify(label, request.user)
+                self.message_user(
+                    request,
+                    f"已将 {changed} 件办理结果为“{label.label}”的答复改为"
+                    f"{label.get_result_class_display()}，各保存了历史版本。",
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(request, "已有答复的类别未改动。", messages.INFO)
+            return HttpResponseRedirect(reverse("admin:replies_resultlabel_changelist"))
+        replies = actions.carrying(label).select_related("session", "department")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "重新分类已有答复",
+            "label": label,
+            "count": replies.count(),
+            "replies": list(replies[:100]),
+        }
+        return TemplateResponse(request, "admin/replies/resultlabel/reclassify.html", context)
 
 
 class ReplySectionInline(admin.StackedInline):
