@@ -7,12 +7,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
-from replies import actions
+from replies import actions, diffs
 from replies.admin_import import ImportDocumentMixin
 from replies.ingest.numerals import number_sort_key
 from replies.models import (
@@ -213,10 +215,28 @@ class ReplySectionInline(admin.StackedInline):
         return False
 
 
+def _changes_table(version: ReplyVersion) -> str:
+    """The field-by-field difference of a version and the state after it, escaped."""
+    rows = diffs.version_changes(version)
+    if not rows:
+        return "（与之后的状态相同）"
+    body = format_html_join(
+        "",
+        "<tr><th>{}</th><td><del>{}</del></td><td><ins>{}</ins></td></tr>",
+        ((c.label, c.old, c.new) for c in rows),
+    )
+    return format_html(
+        '<table class="version-diff"><tr><th>字段</th><th>此版本</th><th>之后</th></tr>{}</table>',
+        body,
+    )
+
+
 class ReplyVersionInline(admin.TabularInline):
+    """The history on the reply's page: who, when (Asia/Shanghai), what changed after."""
+
     model = ReplyVersion
     extra = 0
-    fields = ["created_at", "reason", "created_by", "source_sha256"]
+    fields = ["created_at", "reason", "created_by", "changed_fields"]
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -224,11 +244,36 @@ class ReplyVersionInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
         return False
 
+    @admin.display(description="之后改动的字段")
+    def changed_fields(self, obj: ReplyVersion) -> str:
+        return "、".join(c.label for c in diffs.version_changes(obj)) or "（无）"
+
+
+class ReviewQueueFilter(admin.SimpleListFilter):
+    """The review queue: what still needs a person (warnings, 需要核对, drafts)."""
+
+    title = "待处理"
+    parameter_name = "queue"
+    queues = {
+        "any": ("全部待处理", ~Q(warnings=[]) | Q(needs_review=True) | Q(status=Status.DRAFT)),
+        "warnings": ("有解析提示", ~Q(warnings=[])),
+        "review": ("需要核对", Q(needs_review=True)),
+        "draft": ("草稿", Q(status=Status.DRAFT)),
+    }
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(key, label) for key, (label, _q) in self.queues.items()]
+
+    def queryset(self, request: HttpRequest, queryset):
+        chosen = self.queues.get(self.value() or "")
+        return queryset.filter(chosen[1]) if chosen else queryset
+
 
 @admin.register(Reply)
 class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     list_display = [
         "display_title",
+        "to_check",
         "needs_review",
         "session",
         "number",
@@ -241,6 +286,7 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
         "is_sample",
     ]
     list_filter = [
+        ReviewQueueFilter,
         "needs_review",
         "status",
         "disclosure",
@@ -259,7 +305,7 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
         "source_name",
         "source_format",
         "source_meta",
-        "warnings",
+        "warning_list",
         "created_at",
         "updated_at",
     ]
@@ -293,6 +339,22 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         actions.purge(queryset, request.user)
+
+    @admin.display(description="待核对")
+    def to_check(self, obj: Reply) -> str:
+        parts = [f"{len(obj.warnings)} 条提示"] if obj.warnings else []
+        parts += ["需要核对"] if obj.needs_review else []
+        parts += ["草稿"] if obj.status == Status.DRAFT else []
+        return "、".join(parts) or "—"
+
+    @admin.display(description="解析提示")
+    def warning_list(self, obj: Reply) -> str:
+        if not obj.warnings:
+            return "（无）"
+        return format_html(
+            '<ul class="reply-warnings">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((w,) for w in obj.warnings)),
+        )
 
     @admin.display(description="标题", ordering="title")
     def display_title(self, obj: Reply) -> str:
@@ -338,15 +400,13 @@ class ReplyVersionAdmin(admin.ModelAdmin):
     list_display = ["reply", "created_at", "reason", "created_by"]
     list_select_related = ["reply", "created_by"]
     search_fields = ["reply__title", "reason"]
-    readonly_fields = [
-        "reply",
-        "created_at",
-        "created_by",
-        "reason",
-        "data",
-        "source_file",
-        "source_sha256",
-    ]
+    fields = ["reply", "created_at", "created_by", "reason", "changes", "source_file"]
+    readonly_fields = fields
+
+    @admin.display(description="与之后状态的差异")
+    def changes(self, obj: ReplyVersion) -> str:
+        return _changes_table(obj)
+
     change_form_template = "admin/replies/replyversion/change_form.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
+
 from replies.ingest.load import DISCLOSURE_CHOICES
 from replies.ingest.numerals import to_chinese
 from replies.ingest.parsed import ParsedReply
@@ -94,3 +96,23 @@ def changes(old: dict[str, str], new: dict[str, str]) -> list[Change]:
         for _key, label in FIELDS
         if old.get(label, "") != new.get(label, "")
     ]
+
+
+def following_state(version: Any) -> dict[str, str]:
+    """What the reply became after ``version``: the next version, else the reply as it is."""
+    later = (
+        type(version)
+        .objects.filter(reply_id=version.reply_id)
+        .filter(
+            models.Q(created_at__gt=version.created_at)
+            | models.Q(created_at=version.created_at, pk__gt=version.pk)
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )
+    return from_snapshot(later.data) if later is not None else from_reply(version.reply)
+
+
+def version_changes(version: Any) -> list[Change]:
+    """How the reply changed from ``version`` to the state that followed it."""
+    return changes(from_snapshot(version.data), following_state(version))
