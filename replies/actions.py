@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from replies import sections
+from replies.ingest.pipeline import parse_bytes, result_class_table
 from replies.models import (
     Department,
     NamedModel,
@@ -234,6 +235,7 @@ def replace_from_file(
     publish: bool = False,
     user: Any = None,
     lookups: Lookups | None = None,
+    reason: str = "",
 ) -> Reply:
     """Replace a saved reply's fields and source file with a newly parsed file.
 
@@ -245,7 +247,7 @@ def replace_from_file(
 
     if reply.status == Status.PUBLISHED or publish:
         check_can_publish(user)
-    _version(reply, f"导入新文件 {name} 前的版本", user)
+    _version(reply, reason or f"导入新文件 {name} 前的版本", user)
     if parsed.needs_review:
         reply.status = Status.DRAFT
     elif publish:
@@ -349,6 +351,22 @@ def merge(sources: Iterable[NamedModel], target: NamedModel, user: Any = None) -
         # The target's replies are indexed with its aliases, which now include the sources.
         index.schedule(Reply.objects.filter(department=target).values_list("pk", flat=True))
     return len(touched)
+
+
+def reparse(reply: Reply, user: Any = None) -> Reply:
+    """Read the reply's own source file again (after a parser fix), keeping a version."""
+    data, name = source_of(reply)
+    parsed = parse_bytes(data, name, result_class_table())
+    with transaction.atomic():
+        return replace_from_file(reply, parsed, data, name, user=user, reason="重新解析原始文件前")
+
+
+def source_of(reply: Reply) -> tuple[bytes, str]:
+    """The bytes and name of the reply's stored source file; Refused when there is none."""
+    if not reply.source_file:
+        raise Refused("这件答复没有原始文件，无法重新解析。")
+    with reply.source_file.open("rb") as handle:
+        return handle.read(), reply.source_name or reply.source_file.name.rsplit("/", 1)[-1]
 
 
 def carrying(label: ResultLabel) -> QuerySet[Reply]:

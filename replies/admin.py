@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from replies import actions, diffs
 from replies.admin_import import ImportDocumentMixin
 from replies.ingest.numerals import number_sort_key
+from replies.ingest.pipeline import Rejected, parse_bytes, result_class_table
 from replies.models import (
     Department,
     DepartmentAlias,
@@ -312,9 +313,42 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     inlines = [ReplySectionInline, ReplyVersionInline]
     actions = ["publish", "unpublish"]
     list_select_related = ["session", "department"]
+    change_form_template = "admin/replies/reply/change_form.html"
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return actions.can_publish(request.user)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.reparse_view)
+        return [path("<int:pk>/reparse/", view, name="replies_reply_reparse"), *super().get_urls()]
+
+    def reparse_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Read the source file again: show the difference, apply it on confirmation."""
+        reply = get_object_or_404(Reply, pk=pk)
+        if not self.has_change_permission(request, reply):
+            raise PermissionDenied
+        change_url = reverse("admin:replies_reply_change", args=[reply.pk])
+        try:
+            data, name = actions.source_of(reply)
+            parsed = parse_bytes(data, name, result_class_table())
+            if request.method == "POST":
+                actions.reparse(reply, request.user)
+                self.message_user(request, f"{name}：已重新解析，旧版本已保存。", messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
+        except (actions.Refused, Rejected) as exc:
+            self.message_user(request, f"{reply.source_name or reply}：{exc}", messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        current = diffs.from_reply(reply)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "从原始文件重新解析",
+            "reply": reply,
+            "name": name,
+            "diff": diffs.changes(current, diffs.from_parsed(parsed, name, current)),
+            "warnings": parsed.warnings,
+        }
+        return TemplateResponse(request, "admin/replies/reply/reparse.html", context)
 
     def has_change_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
         # 录入 edits drafts; a published reply is changed only by 审核.

@@ -7,7 +7,10 @@ import zoneinfo
 from django.urls import reverse
 
 from replies import actions
-from replies.models import Status
+from replies.ingest.batch import ingest_paths
+from replies.models import Reply, Status
+from tests.ingest.render import to_clean_text
+from tests.ingest.specs import DISTRICT
 
 
 def test_a_version_page_shows_who_when_and_what_changed_after(make_reply, admin_client, admin_user):
@@ -48,3 +51,31 @@ def test_the_review_queue(make_reply, admin_client):
     assert "1 条提示" in html and "需要核对、草稿" in html and done.title in html
     page = admin_client.get(reverse("admin:replies_reply_change", args=[warned.pk]))
     assert '<ul class="reply-warnings"><li>缺少联系人</li></ul>' in page.content.decode()
+
+
+def test_reparse_from_source_shows_the_difference_and_applies_on_confirmation(
+    db, tmp_path, settings, admin_client
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / "district.txt"
+    path.write_bytes(to_clean_text(DISTRICT).encode())
+    ingest_paths([path])
+    reply = Reply.objects.get()
+    stored_file = reply.source_file.name
+    reply.title, reply.signer = "手工改错的标题", "某某"
+    reply.save()
+    change = admin_client.get(reverse("admin:replies_reply_change", args=[reply.pk]))
+    url = reverse("admin:replies_reply_reparse", args=[reply.pk])
+    assert url in change.content.decode()
+    page = admin_client.get(url)
+    diff = {c.label: (c.old, c.new) for c in page.context["diff"]}
+    assert diff == {
+        "标题": ("手工改错的标题", "对静安区政协第十四届三次会议第027号提案的答复"),
+        "签发人": ("某某", "林某某"),
+    }
+    assert Reply.objects.get().title == "手工改错的标题"
+    assert admin_client.post(url).status_code == 302
+    reply.refresh_from_db()
+    assert reply.title == "对静安区政协第十四届三次会议第027号提案的答复"
+    assert reply.versions.get().reason == "重新解析原始文件前"
+    assert reply.source_file.name == stored_file  # the same file, not a copy

@@ -188,9 +188,13 @@ def write_parsed(
     session = lookups.session(parsed)
     department = lookups.department(parsed.department) if parsed.department else None
     fill(reply, parsed, session=session, department=department, lookups=lookups)
+    digest = digest or hashlib.sha256(data).hexdigest()
+    # Re-reading the stored file keeps it; a new file is stored beside the old one.
+    stored = not (reply.source_file and reply.source_sha256 == digest)
     reply.source_name = name
-    reply.source_sha256 = digest or hashlib.sha256(data).hexdigest()
-    reply.source_file.save(name, ContentFile(data), save=False)
+    reply.source_sha256 = digest
+    if stored:
+        reply.source_file.save(name, ContentFile(data), save=False)
     try:
         reply.full_clean(
             exclude=["source_file", "session", "department", "sector", "needs_review"],
@@ -214,7 +218,8 @@ def write_parsed(
         )
     except BaseException:
         # The transaction rolls back: the file just stored would be referenced by nothing.
-        reply.source_file.storage.delete(reply.source_file.name)
+        if stored:
+            reply.source_file.storage.delete(reply.source_file.name)
         raise
 
 
