@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -203,11 +204,25 @@ class ResultLabelAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/replies/resultlabel/reclassify.html", context)
 
 
+class TextField(forms.CharField):
+    """A textarea's text with the browser's CRLF line ends read as the body's "\n"."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+#: Browsers post textareas with CRLF; unchanged text must compare equal to the stored one.
+TEXT_OVERRIDES = {models.TextField: {"form_class": TextField}}
+
+
 class ReplySectionInline(admin.StackedInline):
     """The sections as read from the body; editing one edits the body (replies.sections)."""
 
     model = ReplySection
     extra = 0
+    formfield_overrides = TEXT_OVERRIDES
     fields = ["number", "heading", "text"]
     readonly_fields = ["number"]
     can_delete = False
@@ -313,6 +328,7 @@ class ReplyAdmin(ImportDocumentMixin, admin.ModelAdmin):
     inlines = [ReplySectionInline, ReplyVersionInline]
     actions = ["publish", "unpublish"]
     list_select_related = ["session", "department"]
+    formfield_overrides = TEXT_OVERRIDES
     change_form_template = "admin/replies/reply/change_form.html"
 
     def has_publish_permission(self, request: HttpRequest) -> bool:

@@ -47,6 +47,6 @@ def body_with_sections(body: str, edited: Sequence[Any]) -> str:
         head = flat(paras[section.start])
         at = head.find(section.heading)
         prefix = head[:at] if at > 0 else f"{to_chinese(section.number)}、"
-        text = [line for line in (new.text or "").split("\n") if line.strip()]
+        text = [line.strip() for line in (new.text or "").splitlines() if line.strip()]
         paras[section.start : end] = [prefix + new.heading.strip(), *text]
     return "\n".join(paras)
