@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, expect
 
@@ -22,11 +24,7 @@ from tests.ingest.render import to_clean_text, to_docx
 from tests.ingest.specs import DISTRICT
 from tests.ingest.test_bad_inputs import _zip
 
-pytestmark = [
-    pytest.mark.browser,
-    # The groups come from a data migration: bring them back after other tests' flushes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 #: A new reply (proposal 028) without its contact footer: saved, with a warning.
@@ -48,6 +46,9 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 
 def staff(username: str, group: str) -> User:
+    if not Group.objects.filter(name=group).exists():
+        # Other transactional tests flush the tables, groups from migration 0011 included.
+        import_module("replies.migrations.0011_roles").create_roles(django_apps, None)
     user = User.objects.create_user(username, password="pw-for-tests", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     return user
