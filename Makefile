@@ -20,7 +20,9 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_samples
-	@echo "答复库已启动：http://$(HOST):$(PORT)/"
+	@echo "答复库已启动：http://$(HOST):$(PORT)/ ，后台：http://$(HOST):$(PORT)/admin/"
+	@echo "首次使用请先创建超级用户：$(BIN)/python manage.py createsuperuser"
+	@echo "再在后台“用户”中为工作人员勾选“职员状态”并加入“录入”（导入、编辑草稿）或“审核”（发布、撤回、合并、词表）组。"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

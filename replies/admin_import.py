@@ -1,17 +1,22 @@
-"""Admin: upload a reply document, preview what the parser read, then save it.
+"""Admin: upload reply documents (many files, zip archives), preview, then save a selection.
 
-Step 1 parses the upload without saving and shows every field, the warnings and the body;
-the bytes wait in ARCHIVE_DATA_DIR/import-pending under a random token. Step 2 parses the
-same bytes again and saves them through the ingestion pipeline (as a draft unless
-published), offering to replace an existing reply with the same natural key, whose
-previous version is kept.
+Step 1 reads every upload (each member of a zip, within the ARCHIVE_ZIP_* limits) and parses
+it without saving: one preview row per file with the fields read, warnings, the conflicts
+with a saved reply (a field-by-field diff against it) and the rejections with their reasons.
+The bytes wait in ARCHIVE_DATA_DIR/import-pending/<token>/ under a random token. Step 2
+parses the chosen files again and saves each through the ingestion pipeline in its own
+transaction (as drafts or published), replacing a conflicting reply only where asked (its
+previous version is kept). Cancelling deletes the pending files and saves nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
+import shutil
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +28,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from replies import diffs
+from replies.actions import can_publish
+from replies.ingest import archive
 from replies.ingest.load import find_existing, save_reply
 from replies.ingest.parsed import ParsedReply
 from replies.ingest.pipeline import Rejected, parse_bytes, result_class_table
-from replies.ingest.report import Outcome
+from replies.ingest.report import Outcome, member_file_name
 from replies.models import Reply
 
 PENDING_MAX_AGE = 24 * 3600
@@ -42,21 +50,67 @@ FIELD_LABELS = [
 ]  # fmt: skip
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field taking several files (Django's documented recipe)."""
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data] or [single(None, initial)]
+        return [single(data, initial)]
+
+
 class UploadForm(forms.Form):
-    document = forms.FileField(
+    document = MultipleFileField(
         label="答复文件",
-        help_text="txt（UTF-8/GB18030/UTF-16）、pdf（含文字层）、docx、网页 html；"
-        "旧版 doc/wps 需服务器安装 LibreOffice。",
+        widget=MultipleFileInput(),
+        help_text="可一次选择多个文件或 zip 压缩包。txt（UTF-8/GB18030/UTF-16）、pdf（含文字层）、"
+        "docx、网页 html；旧版 doc/wps 需服务器安装 LibreOffice。",
     )
 
     def clean_document(self) -> Any:
-        upload = self.cleaned_data["document"]
-        limit = settings.ARCHIVE_MAX_UPLOAD_BYTES
-        if upload.size > limit:
+        uploads = self.cleaned_data["document"]
+        limit, count = settings.ARCHIVE_MAX_UPLOAD_BYTES, settings.ARCHIVE_ZIP_MAX_MEMBERS
+        if len(uploads) > count:
             raise forms.ValidationError(
-                f"{upload.name}：文件过大（{upload.size} 字节，上限 {limit} 字节）。"
+                f"一次最多上传 {count} 个文件（选择了 {len(uploads)} 个）。"
             )
-        return upload
+        errors = [
+            f"{u.name}：文件过大（{u.size} 字节，上限 {limit} 字节）。"
+            for u in uploads
+            if u.size > limit
+        ]
+        if errors:
+            raise forms.ValidationError(errors)
+        return uploads
+
+
+@dataclass
+class Item:
+    """One file of an upload (or one member of an uploaded zip) and what was read from it."""
+
+    index: int
+    name: str
+    parsed: ParsedReply | None = None
+    reason: str = ""
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+    same_file: Reply | None = None
+    existing: Reply | None = None
+    diff: list[diffs.Change] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        if self.parsed is None:
+            return "拒收"
+        if self.same_file is not None:
+            return "同一文件已导入"
+        if self.existing is not None:
+            return "与已有答复冲突"
+        return "需要核对" if self.parsed.needs_review else "新答复"
 
 
 def pending_dir() -> Path:
@@ -65,32 +119,51 @@ def pending_dir() -> Path:
     return folder
 
 
-def _store(data: bytes, name: str) -> str:
-    folder = pending_dir()
+def _batch(token: str) -> Path | None:
+    if not _TOKEN.match(token or ""):
+        return None
+    folder = pending_dir() / token
+    return folder if folder.is_dir() else None
+
+
+def _store(files: list[tuple[str, bytes]]) -> str:
+    """Keep the files of one upload under a new token; forget batches older than a day."""
     now = time.time()
-    for old in folder.iterdir():
+    for old in pending_dir().iterdir():
         if now - old.stat().st_mtime > PENDING_MAX_AGE:
-            old.unlink(missing_ok=True)
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
     token = secrets.token_urlsafe(24)
-    (folder / token).write_bytes(data)
-    (folder / f"{token}.name").write_text(name, encoding="utf-8")
+    folder = pending_dir() / token
+    folder.mkdir()
+    for k, (name, data) in enumerate(files):
+        (folder / str(k)).write_bytes(data)
+        (folder / f"{k}.name").write_text(name, encoding="utf-8")
     return token
 
 
-def _load(token: str) -> tuple[bytes, str] | None:
-    if not _TOKEN.match(token or ""):
+def _load(token: str) -> dict[int, tuple[bytes, str]] | None:
+    """The files still pending under ``token``, by index; None when the token is unknown."""
+    folder = _batch(token)
+    if folder is None:
         return None
-    folder = pending_dir()
-    data_file, name_file = folder / token, folder / f"{token}.name"
-    if not data_file.is_file() or not name_file.is_file():
-        return None
-    return data_file.read_bytes(), name_file.read_text(encoding="utf-8")
+    return {
+        int(f.name): (f.read_bytes(), (folder / f"{f.name}.name").read_text(encoding="utf-8"))
+        for f in sorted(folder.iterdir(), key=lambda f: f.name)
+        if f.name.isdigit()
+    }
+
+
+def _forget(token: str, index: int) -> None:
+    folder = _batch(token)
+    if folder is not None:
+        for item in (folder / str(index), folder / f"{index}.name"):
+            item.unlink(missing_ok=True)
 
 
 def _discard(token: str) -> None:
-    if _TOKEN.match(token or ""):
-        for item in (pending_dir() / token, pending_dir() / f"{token}.name"):
-            item.unlink(missing_ok=True)
+    folder = _batch(token)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _rows(parsed: ParsedReply) -> list[tuple[str, str, str]]:
@@ -103,6 +176,49 @@ def _rows(parsed: ParsedReply) -> list[tuple[str, str, str]]:
             value = "、".join(value)
         rows.append((label, "" if value is None else str(value), parsed.read_from.get(key, "")))
     return rows
+
+
+def _read_uploads(uploads: list[Any]) -> tuple[list[tuple[str, bytes]], list[Item]]:
+    """The documents of the uploads (zip members included) and the rejected ones."""
+    documents: list[tuple[str, bytes]] = []
+    rejected: list[Item] = []
+    for upload in uploads:
+        data = upload.read()
+        if not archive.is_archive(data):
+            documents.append((upload.name, data))
+            continue
+        try:
+            members = list(
+                archive.members(
+                    data, upload.name, max_member_bytes=settings.ARCHIVE_MAX_UPLOAD_BYTES
+                )
+            )
+        except Rejected as exc:
+            rejected.append(Item(-1, upload.name, reason=str(exc)))
+            continue
+        for member in members:
+            name = member_file_name(upload.name, member.name)
+            if member.data is None:
+                rejected.append(Item(-1, name, reason=member.reason))
+            else:
+                documents.append((name, member.data))
+    return documents, rejected
+
+
+def preview_item(index: int, name: str, data: bytes, table: dict[str, str]) -> Item:
+    """Parse one pending file and compare it with what is saved (nothing is written)."""
+    try:
+        parsed = parse_bytes(data, name.rsplit("!", 1)[-1], table)
+    except Rejected as exc:
+        return Item(index, name, reason=str(exc))
+    item = Item(index, name, parsed, rows=_rows(parsed))
+    item.same_file = Reply.objects.filter(source_sha256=hashlib.sha256(data).hexdigest()).first()
+    if item.same_file is None:
+        item.existing = find_existing(parsed)
+    if item.existing is not None:
+        current = diffs.from_reply(item.existing)
+        item.diff = diffs.changes(current, diffs.from_parsed(parsed, name, current))
+    return item
 
 
 class ImportDocumentMixin:
@@ -121,70 +237,89 @@ class ImportDocumentMixin:
             return self._confirm(request)
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["document"]
-            data = upload.read()
-            try:
-                parsed = parse_bytes(data, upload.name, result_class_table())
-            except Rejected as exc:
-                form.add_error("document", f"{upload.name}：{exc}")
-            else:
-                token = _store(data, upload.name)
-                return self._preview(request, parsed, upload.name, token, data)
+            documents, rejected = _read_uploads(form.cleaned_data["document"])
+            token = _store(documents)
+            return self._preview(request, token, rejected)
         return self._render(request, {"form": form, "step": "upload"})
 
     def _preview(
-        self, request: HttpRequest, parsed: ParsedReply, name: str, token: str, data: bytes
+        self, request: HttpRequest, token: str, rejected: list[Item] | None = None
     ) -> HttpResponse:
-        import hashlib
-
-        same = Reply.objects.filter(source_sha256=hashlib.sha256(data).hexdigest()).first()
+        table = result_class_table()
+        pending = _load(token) or {}
+        items = [preview_item(k, name, data, table) for k, (data, name) in pending.items()]
+        for item in items:
+            if item.parsed is None:
+                _forget(token, item.index)  # nothing to save: a rejection is final
+        items += rejected or []
         context = {
             "step": "preview",
-            "name": name,
             "token": token,
-            "parsed": parsed,
-            "rows": _rows(parsed),
-            "sections": parsed.sections,
-            "paragraphs": parsed.paragraphs,
-            "warnings": parsed.warnings,
-            "same_file": same,
-            "existing": None if same else find_existing(parsed),
+            "items": items,
+            "savable": [i for i in items if i.parsed is not None and i.same_file is None],
+            "any_conflict": any(i.existing for i in items),
         }
         return self._render(request, context)
 
     def _confirm(self, request: HttpRequest) -> HttpResponse:
         token = request.POST.get("token", "")
-        stored = _load(token)
-        if stored is None:
+        pending = _load(token)
+        if pending is None:
             messages.error(request, "上传的文件已失效，请重新上传。")
             return HttpResponseRedirect(reverse("admin:replies_reply_import"))
-        data, name = stored
         if "cancel" in request.POST:
             _discard(token)
-            messages.info(request, f"已取消导入 {name}。")
+            names = "、".join(name for _data, name in pending.values()) or "所选文件"
+            messages.info(request, f"已取消导入 {names}，未保存任何内容。")
             return HttpResponseRedirect(reverse("admin:replies_reply_changelist"))
+        chosen = set(pending)
+        if "select" in request.POST:  # the preview's checkboxes (absent: every file)
+            chosen &= {int(k) for k in request.POST.getlist("row") if k.isdigit()}
+        if not chosen:
+            messages.warning(request, "没有选择任何文件。")
+            return self._preview(request, token)
+        publish = bool(request.POST.get("publish")) and can_publish(request.user)
+        table = result_class_table()
+        saved: list[int] = []
+        for index in sorted(chosen):
+            data, name = pending[index]
+            update = bool(request.POST.get("update") or request.POST.get(f"update-{index}"))
+            outcome = self._save_one(request, data, name, table, publish=publish, update=update)
+            if outcome is None or outcome.status is not Outcome.CONFLICT:
+                _forget(token, index)
+            if outcome is not None and outcome.reply_id:
+                saved.append(outcome.reply_id)
+        if _load(token):
+            return self._preview(request, token)
+        _discard(token)
+        if len(pending) == 1 and len(saved) == 1:
+            return HttpResponseRedirect(reverse("admin:replies_reply_change", args=saved))
+        return HttpResponseRedirect(reverse("admin:replies_reply_changelist"))
+
+    def _save_one(
+        self,
+        request: HttpRequest,
+        data: bytes,
+        name: str,
+        table: dict[str, str],
+        *,
+        publish: bool,
+        update: bool,
+    ) -> Any:
+        """Save one pending file in its own transaction; say what happened, naming the file."""
         try:
-            parsed = parse_bytes(data, name, result_class_table())
+            parsed = parse_bytes(data, name.rsplit("!", 1)[-1], table)
         except Rejected as exc:
-            _discard(token)
             messages.error(request, f"{name}：{exc}")
-            return HttpResponseRedirect(reverse("admin:replies_reply_import"))
-        outcome = save_reply(
-            parsed,
-            data,
-            name,
-            publish=bool(request.POST.get("publish")),
-            update=bool(request.POST.get("update")),
-            user=request.user,
-        )
+            return None
+        outcome = save_reply(parsed, data, name, publish=publish, update=update, user=request.user)
         if outcome.status is Outcome.CONFLICT:
             reason = outcome.reason.replace("--update", "“替换已有答复”")
             messages.warning(request, f"{name}：{reason}")
-            return self._preview(request, parsed, name, token, data)
-        _discard(token)
+            return outcome
         if outcome.status is Outcome.REJECTED:
             messages.error(request, f"{name}：{outcome.reason}")
-            return HttpResponseRedirect(reverse("admin:replies_reply_import"))
+            return outcome
         text = {
             Outcome.CREATED: "已导入",
             Outcome.UPDATED: "已替换（旧版本已保存）",
@@ -193,7 +328,7 @@ class ImportDocumentMixin:
         level = messages.SUCCESS if outcome.status is not Outcome.SKIPPED else messages.INFO
         note = f"；{outcome.reason}" if outcome.reason else ""
         messages.add_message(request, level, f"{name}：{text[outcome.status]}{note}。")
-        return HttpResponseRedirect(reverse("admin:replies_reply_change", args=[outcome.reply_id]))
+        return outcome
 
     def _render(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
         opts = self.model._meta  # type: ignore[attr-defined]
@@ -202,6 +337,7 @@ class ImportDocumentMixin:
             "opts": opts,
             "title": "导入答复文档",
             "max_bytes": settings.ARCHIVE_MAX_UPLOAD_BYTES,
+            "may_publish": can_publish(request.user),
             **context,
         }
         return TemplateResponse(request, "admin/replies/reply/import.html", context)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -50,7 +50,11 @@ class Session(models.Model):
 
 
 class NamedModel(models.Model):
-    """A record known by a unique name, with a readable slug made from it."""
+    """A record known by a unique name, with a readable slug made from it.
+
+    Its other names live in ``aliases`` (short names, and former names after a rename or a
+    merge) and its former slugs in ``former_slugs``, so old links still find it.
+    """
 
     name = models.CharField("名称", max_length=120, unique=True)
     slug = models.SlugField("标识", max_length=140, unique=True, allow_unicode=True)
@@ -67,29 +71,36 @@ class NamedModel(models.Model):
             self.slug = unicode_slug(self.name)
         super().save(*args, **kwargs)
 
+    @classmethod
+    def match(cls, name: str) -> Any:
+        """Find a record by its current name or one of its aliases (former names included)."""
+        name = "".join(name.split())
+        found = cls.objects.filter(name=name).first()
+        if found is None:
+            found = cls.objects.filter(aliases__name=name).first()
+        return found
+
+    @classmethod
+    def match_or_create(cls, name: str) -> Any:
+        """Find a record through its name or aliases, creating it when new."""
+        name = "".join(name.split())
+        return cls.match(name) or cls.objects.get_or_create(name=name)[0]
+
+    @classmethod
+    def by_slug(cls, slug: str) -> tuple[Any, bool]:
+        """(the record, whether ``slug`` is its current slug); (None, False) when unknown."""
+        found = cls.objects.filter(slug=slug).first()
+        if found is not None:
+            return found, True
+        return cls.objects.filter(former_slugs__slug=slug).first(), False
+
 
 class Department(NamedModel):
-    """A handling unit (承办单位); its short names live in DepartmentAlias."""
+    """A handling unit (承办单位); its short and former names live in DepartmentAlias."""
 
     class Meta(NamedModel.Meta):
         verbose_name = "承办单位"
         verbose_name_plural = "承办单位"
-
-    @classmethod
-    def match(cls, name: str) -> Department | None:
-        """Find a department by its canonical name or one of its aliases."""
-        name = "".join(name.split())
-        found = cls.objects.filter(name=name).first()
-        if found is None:
-            alias = DepartmentAlias.objects.select_related("department").filter(name=name).first()
-            found = alias.department if alias else None
-        return found
-
-    @classmethod
-    def match_or_create(cls, name: str) -> Department:
-        """Find a department through its name or aliases, creating it when new."""
-        name = "".join(name.split())
-        return cls.match(name) or cls.objects.get_or_create(name=name)[0]
 
 
 class DepartmentAlias(models.Model):
@@ -107,12 +118,55 @@ class DepartmentAlias(models.Model):
         return self.name
 
 
+class FormerSlug(models.Model):
+    """A slug a record had before a rename or a merge; its old links redirect (301)."""
+
+    slug = models.SlugField("原标识", max_length=140, unique=True, allow_unicode=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class DepartmentFormerSlug(FormerSlug):
+    department = models.ForeignKey(Department, models.CASCADE, related_name="former_slugs")
+
+    class Meta:
+        verbose_name = "单位原标识"
+        verbose_name_plural = "单位原标识"
+
+
 class Sector(NamedModel):
     """A CPPCC sector (界别), named without the word 界别."""
 
     class Meta(NamedModel.Meta):
         verbose_name = "界别"
         verbose_name_plural = "界别"
+
+
+class SectorAlias(models.Model):
+    """A former name of a sector (after a rename or a merge)."""
+
+    sector = models.ForeignKey(Sector, models.CASCADE, related_name="aliases")
+    name = models.CharField("原名称或别名", max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = "界别别名"
+        verbose_name_plural = "界别别名"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SectorFormerSlug(FormerSlug):
+    sector = models.ForeignKey(Sector, models.CASCADE, related_name="former_slugs")
+
+    class Meta:
+        verbose_name = "界别原标识"
+        verbose_name_plural = "界别原标识"
 
 
 class ResultClass(models.TextChoices):
@@ -232,6 +286,8 @@ class Reply(models.Model):
         verbose_name = "答复"
         verbose_name_plural = "答复"
         ordering = ["-reply_date", "-id"]
+        # Held by the 审核 group (migration 0011); 录入 imports and edits drafts only.
+        permissions = [("publish_reply", "可以发布和撤回答复")]
         constraints = [
             # Only a reply whose session and number are known has a natural key; replies
             # without one are told apart by their source file (SHA-256).
@@ -340,25 +396,6 @@ class ReplyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reply_id} @ {self.created_at:%Y-%m-%d %H:%M}"
-
-    @transaction.atomic
-    def restore(self, user: Any = None) -> Reply:
-        """Put the reply back to this version, saving the current state first."""
-        reply = self.reply
-        reply.save_version(f"恢复到 {self.created_at:%Y-%m-%d %H:%M} 之前的状态", user)
-        data = dict(self.data)
-        co_departments = data.pop("co_departments", [])
-        sections = data.pop("sections", [])
-        for field in reply._meta.concrete_fields:
-            if field.attname in data:
-                setattr(reply, field.attname, field.to_python(data[field.attname]))
-        if self.source_file:
-            reply.source_file.name = self.source_file
-        reply.save()
-        reply.co_departments.set(co_departments)
-        reply.sections.all().delete()
-        ReplySection.objects.bulk_create(ReplySection(reply=reply, **s) for s in sections)
-        return reply
 
 
 # The search tables live with the search code; importing them here registers them with the app.

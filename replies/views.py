@@ -7,10 +7,11 @@ from urllib.parse import unquote
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from replies import browse
 from replies.filters import clean_param
-from replies.models import Department, Reply, Sector, Session
+from replies.models import Department, NamedModel, Reply, Sector, Session
 
 
 def _public_replies():
@@ -35,8 +36,21 @@ def _entity_page(
     )
 
 
+def _named(request: HttpRequest, model: type[NamedModel], slug: str, view: str):
+    """The department or sector of ``slug``; a 301 to its page when ``slug`` is a former one."""
+    record, current = model.by_slug(slug)
+    if record is None:
+        raise Http404("没有这个页面")
+    if not current:
+        target = reverse(f"replies:{view}", kwargs={"slug": record.slug})
+        return None, _redirect_keeping_query(request, target, permanent=True)
+    return record, None
+
+
 def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    department = get_object_or_404(Department.objects.prefetch_related("aliases"), slug=slug)
+    department, moved = _named(request, Department, slug, "department")
+    if moved is not None:
+        return moved
     co = Reply.co_departments.through.objects.filter(department=department).values("reply_id")
     return _entity_page(
         request,
@@ -48,7 +62,9 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    sector = get_object_or_404(Sector, slug=slug)
+    sector, moved = _named(request, Sector, slug, "sector")
+    if moved is not None:
+        return moved
     return _entity_page(
         request, "replies/sector.html", {"sector": slug}, Q(sector=sector), sector=sector
     )
@@ -90,30 +106,32 @@ def reply_detail(
     department: str,
     kind: str = "答复",
 ) -> HttpResponse:
-    reply = (
-        _public_replies()
-        .filter(
-            session__council_slug=council,
-            session__term=term,
-            session__number=session,
-            number=number,
-            department__slug=department,
-            doc_kind=kind,
-        )
-        .order_by("pk")
-        .first()
+    found = _public_replies().filter(
+        session__council_slug=council,
+        session__term=term,
+        session__number=session,
+        number=number,
+        doc_kind=kind,
     )
+    reply = found.filter(department__slug=department).order_by("pk").first()
     if reply is None:
-        raise Http404("没有这件答复")
+        # A link made before its unit was renamed or merged: 301 to the current one.
+        former, _current = Department.by_slug(department)
+        moved = found.filter(department=former).order_by("pk").first() if former else None
+        if moved is None:
+            raise Http404("没有这件答复")
+        return _redirect_keeping_query(request, browse.permalink(moved), permanent=True)
     target = browse.permalink(reply)
     if unquote(target) != request.path:
         return _redirect_keeping_query(request, target)
     return _render_reply(request, reply)
 
 
-def _redirect_keeping_query(request: HttpRequest, target: str) -> HttpResponse:
+def _redirect_keeping_query(
+    request: HttpRequest, target: str, permanent: bool = False
+) -> HttpResponse:
     query = request.GET.urlencode()
-    return redirect(target + ("?" + query if query else ""))
+    return redirect(target + ("?" + query if query else ""), permanent=permanent)
 
 
 def _render_reply(request: HttpRequest, reply: Reply) -> HttpResponse:

@@ -1,6 +1,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from replies import actions
 from replies.ingest.pipeline import default_result_classes
 from replies.models import (
     Department,
@@ -88,7 +89,7 @@ def test_every_edit_can_be_restored(make_reply):
     reply.save()
     reply.sections.all().delete()
 
-    version.restore()
+    actions.restore(version)
     reply.refresh_from_db()
     assert (reply.title, reply.body) == ("原标题", "原正文")
     assert [s.heading for s in reply.sections.all()] == ["原章节"]

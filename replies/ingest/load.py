@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 
+from replies import actions
 from replies.ingest.parsed import ParsedReply
 from replies.ingest.report import Outcome
 from replies.models import (
@@ -74,7 +75,7 @@ class Lookups:
 
     def sector(self, name: str) -> Sector:
         if name not in self.sectors:
-            self.sectors[name] = Sector.objects.get_or_create(name=name)[0]
+            self.sectors[name] = Sector.match_or_create(name)
         return self.sectors[name]
 
     def clear(self) -> None:
@@ -145,8 +146,6 @@ def _save(
     lookups: Lookups,
 ) -> SaveOutcome:
     existing = find_existing(parsed, lookups=lookups, for_update=True)
-    session = lookups.session(parsed)
-    department = lookups.department(parsed.department) if parsed.department else None
     if existing is not None and not update:
         return SaveOutcome(
             Outcome.CONFLICT,
@@ -154,44 +153,74 @@ def _save(
             "如需替换请使用 --update",
             existing.pk,
         )
-    # A reply that needs review is never published, whatever was asked.
-    status = Status.PUBLISHED if publish and not parsed.needs_review else Status.DRAFT
     if existing is not None:
-        existing.save_version(f"导入新文件 {name} 前的版本", user)
-        reply = existing
-        if publish or parsed.needs_review:
-            reply.status = status
-    else:
-        reply = Reply(status=status)
-    fill(reply, parsed, session=session, department=department, lookups=lookups)
-    reply.is_sample = sample
-    reply.source_name = name
-    reply.source_sha256 = digest
-    reply.source_file.save(name, ContentFile(data), save=False)
-    reply.full_clean(
-        exclude=["source_file", "session", "department", "sector", "needs_review"],
-        validate_unique=False,
-    )
-    reply.save()
-    co_departments = {lookups.department(n).pk for n in parsed.co_departments}
-    if existing is None:
-        # A new reply has no links or sections yet: insert them, without reading first.
-        through = Reply.co_departments.through
-        through.objects.bulk_create(
-            through(reply_id=reply.pk, department_id=pk) for pk in sorted(co_departments)
+        actions.replace_from_file(
+            existing, parsed, data, name, publish=publish, user=user, lookups=lookups
         )
+        reply = existing
     else:
-        reply.co_departments.set(co_departments)
-        reply.sections.all().delete()
-    ReplySection.objects.bulk_create(
-        ReplySection(reply=reply, order=k, number=s.number, heading=s.heading[:300], text=s.text)
-        for k, s in enumerate(parsed.sections)
-    )
+        # A reply that needs review is never published, whatever was asked.
+        status = Status.PUBLISHED if publish and not parsed.needs_review else Status.DRAFT
+        reply = Reply(status=status, is_sample=sample)
+        write_parsed(reply, parsed, data, name, lookups=lookups, digest=digest, new=True)
     return SaveOutcome(
         Outcome.UPDATED if existing is not None else Outcome.CREATED,
         review_note(parsed, publish),
         reply.pk,
     )
+
+
+def write_parsed(
+    reply: Reply,
+    parsed: ParsedReply,
+    data: bytes,
+    name: str,
+    *,
+    lookups: Lookups | None = None,
+    digest: str = "",
+    new: bool = False,
+) -> None:
+    """Fill ``reply`` from ``parsed``, store ``data`` as its source file and save it all.
+
+    ``new`` (a reply never saved) inserts its links and sections without reading first.
+    """
+    lookups = lookups if lookups is not None else Lookups()
+    session = lookups.session(parsed)
+    department = lookups.department(parsed.department) if parsed.department else None
+    fill(reply, parsed, session=session, department=department, lookups=lookups)
+    digest = digest or hashlib.sha256(data).hexdigest()
+    # Re-reading the stored file keeps it; a new file is stored beside the old one.
+    stored = not (reply.source_file and reply.source_sha256 == digest)
+    reply.source_name = name
+    reply.source_sha256 = digest
+    if stored:
+        reply.source_file.save(name, ContentFile(data), save=False)
+    try:
+        reply.full_clean(
+            exclude=["source_file", "session", "department", "sector", "needs_review"],
+            validate_unique=False,
+        )
+        reply.save()
+        co_departments = {lookups.department(n).pk for n in parsed.co_departments}
+        if new:
+            through = Reply.co_departments.through
+            through.objects.bulk_create(
+                through(reply_id=reply.pk, department_id=pk) for pk in sorted(co_departments)
+            )
+        else:
+            reply.co_departments.set(co_departments)
+            reply.sections.all().delete()
+        ReplySection.objects.bulk_create(
+            ReplySection(
+                reply=reply, order=k, number=s.number, heading=s.heading[:300], text=s.text
+            )
+            for k, s in enumerate(parsed.sections)
+        )
+    except BaseException:
+        # The transaction rolls back: the file just stored would be referenced by nothing.
+        if stored:
+            reply.source_file.storage.delete(reply.source_file.name)
+        raise
 
 
 def review_note(parsed: ParsedReply, publish: bool) -> str:

@@ -39,7 +39,8 @@ def test_upload_previews_without_saving_then_confirm_saves(admin_client):
     assert "优化社区商业网点布局" in html and "静安区商务委员会" in html
     assert Reply.objects.count() == 0
     # Each field says where it was read from.
-    rows = {label: (value, where) for label, value, where in page.context["rows"]}
+    [item] = page.context["items"]
+    rows = {label: (value, where) for label, value, where in item.rows}
     assert rows["签发人"] == ("林某某", "“签发人”栏")
     assert rows["承办单位"] == ("静安区商务委员会", "落款")
     assert rows["提案人"] == ("经济界别", "称呼行")
@@ -69,7 +70,7 @@ def test_conflict_offers_replacement_and_keeps_the_old_version(admin_client):
     first = upload(admin_client, "a.txt", to_clean_text(DISTRICT).encode())
     admin_client.post(reverse(URL), {"token": first.context["token"]})
     page = upload(admin_client, "a.docx", to_docx(DISTRICT))
-    assert page.context["existing"] == Reply.objects.get()
+    assert page.context["items"][0].existing == Reply.objects.get()
     token = page.context["token"]
     again = admin_client.post(reverse(URL), {"token": token})
     assert again.status_code == 200 and Reply.objects.get().source_name == "a.txt"

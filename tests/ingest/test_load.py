@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from replies import actions
 from replies.ingest.batch import ingest_paths
 from replies.ingest.parsed import JSON_KEYS
 from replies.models import (
@@ -116,7 +117,7 @@ def test_update_replaces_and_keeps_the_previous_version_and_file(db, tmp_path):
     assert version.source_sha256 == old_sha and version.source_file == old_file
     assert version.data["body"].endswith("感谢贵界别对我区商务工作的关心和支持。")
     assert reply.source_file.storage.open(old_file).read() == first.read_bytes()
-    version.restore()
+    actions.restore(version)
     reply.refresh_from_db()
     assert reply.source_sha256 == old_sha
 
