@@ -29,6 +29,7 @@ FILTER_PARAMS = (
     "year",
     "department",
     "sector",
+    "proposer",
     "result",
     "kind",
     "date_from",

@@ -41,21 +41,34 @@ STATE_KEYS = ("q", *FACETS, *RANGE_FILTERS, "sort")
 KIND_SUFFIXES = {DocKind.LETTER.value, DocKind.CO_OPINION.value}
 
 
-def permalink(reply: Reply) -> str:
-    """The reply's readable, stable address; ``/replies/<id>/`` when a part is missing."""
-    session, department = reply.session, reply.department
-    if session is None or department is None or not reply.number or "/" in reply.number:
-        return reverse("replies:detail", kwargs={"pk": reply.pk})
-    kwargs: dict[str, Any] = {
+def _proposal_kwargs(reply: Reply) -> dict[str, Any] | None:
+    """The URL parts naming the reply's proposal; None when the session or number is unknown."""
+    session = reply.session
+    if session is None or not reply.number or "/" in reply.number:
+        return None
+    return {
         "council": session.council_slug,
         "term": session.term,
         "session": session.number,
         "number": reply.number,
-        "department": department.slug,
     }
+
+
+def permalink(reply: Reply) -> str:
+    """The reply's readable, stable address; ``/replies/<id>/`` when a part is missing."""
+    proposal = _proposal_kwargs(reply)
+    if proposal is None or reply.department is None:
+        return reverse("replies:detail", kwargs={"pk": reply.pk})
+    kwargs = {**proposal, "department": reply.department.slug}
     if reply.doc_kind in KIND_SUFFIXES:
         return reverse("replies:permalink_kind", kwargs={**kwargs, "kind": reply.doc_kind})
     return reverse("replies:permalink", kwargs=kwargs)
+
+
+def proposal_url(reply: Reply) -> str:
+    """The page of the reply's proposal (all its public replies); "" without session or number."""
+    proposal = _proposal_kwargs(reply)
+    return reverse("replies:proposal", kwargs=proposal) if proposal else ""
 
 
 def session_url(session: Any) -> str:
@@ -574,6 +587,7 @@ def reply_page(reply: Reply, q: str = "") -> dict[str, Any]:
         "permalink": link,
         "permalink_display": unquote(link),
         "session_url": session_url(session) if session else "",
+        "proposal_url": proposal_url(reply),
         "term_label": f"第{to_chinese(session.term)}届" if session else "",
         "session_label": f"第{to_chinese(session.number)}次会议" if session else "",
         "co_departments": list(reply.co_departments.all()),

@@ -21,7 +21,7 @@ from replies.ingest.numerals import parse_number_input
 from replies.models import Department, DocKind, Reply, ResultClass, Sector, Session
 
 #: GET parameter names of the facet filters, in display order.
-FACETS = ("council", "session", "year", "department", "sector", "result", "kind")
+FACETS = ("council", "session", "year", "department", "sector", "proposer", "result", "kind")
 #: The other filters (form inputs, no counts).
 RANGE_FILTERS = ("date_from", "date_to", "number")
 
@@ -48,6 +48,7 @@ class ReplyFilter(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(), to_field_name="slug", label="界别"
     )
+    proposer = django_filters.CharFilter(field_name="proposer", label="提案人")
     result = django_filters.ChoiceFilter(
         field_name="result_class", choices=ResultClass.choices, label="办理结果"
     )
@@ -179,6 +180,12 @@ def _sector_options(qs: QuerySet) -> list[FacetOption]:
     return [FacetOption(r["sector__slug"], r["sector__name"], r["n"]) for r in rows]
 
 
+def _proposer_options(qs: QuerySet) -> list[FacetOption]:
+    rows = _grouped(qs.exclude(proposer=""), "proposer")
+    rows.sort(key=lambda r: (-r["n"], r["proposer"]))
+    return [FacetOption(r["proposer"], r["proposer"], r["n"]) for r in rows]
+
+
 def _choice_options(qs: QuerySet, field_name: str, choices: Any) -> list[FacetOption]:
     counts = {r[field_name]: r["n"] for r in _grouped(qs, field_name)}
     return [
@@ -192,6 +199,7 @@ _OPTIONS: dict[str, Callable[[QuerySet], list[FacetOption]]] = {
     "year": _year_options,
     "department": _department_options,
     "sector": _sector_options,
+    "proposer": _proposer_options,
     "result": lambda qs: _choice_options(qs, "result_class", ResultClass.choices),
     "kind": lambda qs: _choice_options(qs, "doc_kind", DocKind.choices),
 }

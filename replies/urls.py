@@ -20,12 +20,14 @@ register_converter(TextConverter, "text")
 
 app_name = "replies"
 
-_reply = "replies/<text:council>/<int:term>-<int:session>/<text:number>/<text:department>/"
+_proposal = "replies/<text:council>/<int:term>-<int:session>/<text:number>/"
+_reply = _proposal + "<text:department>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("replies/<int:pk>/", views.reply_by_id, name="detail"),
     path("replies/<int:pk>/source/", views.reply_source, name="source"),
+    path(_proposal, views.proposal_detail, name="proposal"),
     path(_reply, views.reply_detail, name="permalink"),
     path(_reply + "<text:kind>/", views.reply_detail, name="permalink_kind"),
     path("departments/<text:slug>/", views.department_detail, name="department"),

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from replies import browse
+from replies import browse, proposals
 from replies.filters import clean_param
 from replies.models import Department, Reply, Sector, Session
 
@@ -109,6 +109,16 @@ def reply_detail(
     if unquote(target) != request.path:
         return _redirect_keeping_query(request, target)
     return _render_reply(request, reply)
+
+
+def proposal_detail(
+    request: HttpRequest, council: str, term: int, session: int, number: str
+) -> HttpResponse:
+    """Every public reply to one proposal, lead and co-handling units with their roles."""
+    context = proposals.proposal_page(council, term, session, number)
+    if context is None:
+        raise Http404("没有这件提案的公开答复")
+    return render(request, "replies/proposal.html", context)
 
 
 def _redirect_keeping_query(request: HttpRequest, target: str) -> HttpResponse:

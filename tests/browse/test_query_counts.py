@@ -13,15 +13,15 @@ from tests.browse.corpus import build_corpus
 
 pytestmark = pytest.mark.django_db
 
-#: The search page: count + page + 8 facet queries (department: lead and co-handling).
-LISTING_MAX = 10
+#: The search page: count + page + 9 facet queries (department: lead and co-handling).
+LISTING_MAX = 11
 # Full-text search adds candidate, ranking and zero-result-log statements, a fixed number.
 SEARCH_MAX = LISTING_MAX + 8
 #: Worst case, every filter set and nothing found (so no page query): + 3 value look-ups
 #: (session, department, sector) + the council's name + one count per condition for the
 #: "drop this" suggestions.
 #: The full-text search of the query adds its own fixed statements (see SEARCH_MAX).
-LISTING_ALL_FILTERS_MAX = LISTING_MAX - 1 + 4 + 11 + (SEARCH_MAX - LISTING_MAX)
+LISTING_ALL_FILTERS_MAX = LISTING_MAX - 1 + 4 + 12 + (SEARCH_MAX - LISTING_MAX)
 #: The reply page: reply, sections, co-departments, siblings, related replies, plus the related
 #: look-up in the search index (replies.search.related, a fixed number of statements).
 REPLY_MAX = 6 + related.MAX_STATEMENTS
@@ -31,6 +31,7 @@ ALL_FILTERS = {
     "year": "2024",
     "department": "长宁区民政局",
     "sector": "经济",
+    "proposer": "经济界别",
     "result": "A",
     "kind": "答复",
     "date_from": "2023-01-01",
