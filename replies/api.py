@@ -13,8 +13,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
-from django.urls import path, re_path, reverse
+from django.urls import path, re_path
 
+from replies import exports
 from replies.filters import ReplyFilter
 from replies.models import Reply
 from replies.search import highlight, query
@@ -173,39 +174,9 @@ def reply_detail(request: HttpRequest, pk: int) -> JsonResponse:
     )
     if reply is None:
         return _error(ApiError(404, "没有这条公开的答复"))
-    session = reply.session
     data = {
-        "id": reply.pk,
-        "url": request.build_absolute_uri(reply.get_absolute_url()),
-        "title": reply.title,
-        **_session_fields(reply),
-        "year": session.year if session else None,
-        "number": reply.number,
-        "doc_kind": reply.doc_kind,
-        "proposal_title": reply.proposal_title,
-        "proposer": reply.proposer,
-        "sector": reply.sector.name if reply.sector else None,
-        "department": reply.department.name if reply.department else None,
-        "co_departments": [d.name for d in reply.co_departments.all()],
-        "result": reply.result_label or None,
-        "result_class": reply.result_class or None,
-        "signer": reply.signer or None,
-        "date": reply.reply_date.isoformat() if reply.reply_date else None,
-        "disclosure": reply.get_disclosure_display(),
-        "contact_name": reply.contact_name or None,
-        "contact_phone": reply.contact_phone or None,
-        "address": reply.contact_address or None,
-        "postcode": reply.postcode or None,
-        "is_sample": reply.is_sample,
-        "body": reply.body,
-        "sections": [
-            {"number": s.number, "heading": s.heading, "text": s.text} for s in reply.sections.all()
-        ],
-        "source_url": (
-            request.build_absolute_uri(reverse("replies:source", kwargs={"pk": reply.pk}))
-            if reply.source_file
-            else None
-        ),
+        **exports.record(reply, request.build_absolute_uri),
+        "sections": exports.sections(reply),
     }
     return _json(data)
 

@@ -127,6 +127,8 @@ class Listing:
     path: str = "/"
     #: The Atom feed of the same query and filters (fixed ones included), newest first.
     feed_url: str = ""
+    #: The CSV and JSON Lines exports of the same query and filters.
+    exports: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -261,6 +263,7 @@ def build_listing(
         state=state,
         path=path,
         feed_url=feed_url({**state, **fixed}),
+        exports=export_urls({**state, **fixed}),
     )
     if page.paginator.count == 0:
         listing.suggestions = _suggestions(filterset, public, q, chips)
@@ -320,6 +323,24 @@ FEED_EXCERPT = 200
 def feed_url(state: dict[str, str]) -> str:
     """The feed address for a listing state (query and filters; no page, no sort)."""
     return _url(reverse("replies:feed"), {k: v for k, v in state.items() if k not in FEED_IGNORES})
+
+
+def export_urls(state: dict[str, str]) -> dict[str, str]:
+    """The CSV and JSON Lines exports of a listing state (query and filters, every page)."""
+    kept = {k: v for k, v in state.items() if k not in FEED_IGNORES}
+    return {fmt: _url(reverse(f"replies:export_{fmt}"), kept) for fmt in ("csv", "jsonl")}
+
+
+def matching(
+    params: QueryDict, fixed: dict[str, str] | None = None
+) -> tuple[dict[str, str], ReplyFilter, QuerySet]:
+    """The public replies a listing with these GET parameters holds, unordered (invalid
+    filters ignored, as on the page), with the listing state and its filterset."""
+    state = {k: v for k, v in _state(params).items() if k not in FEED_IGNORES}
+    public = Reply.objects.public()
+    filterset = ReplyFilter({**state, **(fixed or {})}, queryset=public)
+    found = search_hook.narrow(filterset.filter_except(public), state.get("q", ""))
+    return state, filterset, found
 
 
 @dataclass

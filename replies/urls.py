@@ -35,4 +35,8 @@ urlpatterns = [
     path("sessions/<text:council>/<int:term>-<int:number>/", views.session_detail, name="session"),
     path("directory/", views.directory, name="directory"),
     path("feed/", ReplyFeed(), name="feed"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("export.jsonl", views.export_jsonl, name="export_jsonl"),
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/latest.zip", views.open_data_latest, name="open_data_latest"),
 ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
-from replies import browse, proposals
+from replies import browse, exports, proposals
 from replies.filters import clean_param
 from replies.models import Department, Reply, Sector, Session
 
@@ -138,6 +139,47 @@ def reply_source(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         reply.source_file.open("rb"), as_attachment=True, filename=reply.source_name or None
     )
+
+
+def _export(request: HttpRequest, lines, content_type: str, suffix: str) -> StreamingHttpResponse:
+    """Every public reply of the listing's query and filters, streamed (never held in memory)."""
+    _, _, found = browse.matching(request.GET)
+    response = StreamingHttpResponse(
+        lines(exports.rows(found), request.build_absolute_uri), content_type=content_type
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="replies-{stamp}.{suffix}"'
+    return response
+
+
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, exports.csv_lines, "text/csv; charset=utf-8", "csv")
+
+
+def export_jsonl(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, exports.jsonl_lines, "application/jsonl; charset=utf-8", "jsonl")
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    """The open-data page: the latest package, the exports and the fields."""
+    package = exports.latest_package()
+    return render(
+        request,
+        "replies/open_data.html",
+        {
+            "package": package,
+            "package_size": package.stat().st_size if package else 0,
+            "fields": [*exports.FIELDS, *exports.LINKS],
+            "exports": browse.export_urls({}),
+        },
+    )
+
+
+def open_data_latest(request: HttpRequest) -> FileResponse:
+    package = exports.latest_package()
+    if package is None:
+        raise Http404("还没有生成开放数据包")
+    return FileResponse(package.open("rb"), as_attachment=True, filename=package.name)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
