@@ -179,6 +179,13 @@ def _url(path: str, state: dict[str, str], **changes: str | None) -> str:
     return path + "?" + urlencode(new) if new else path
 
 
+def search_url(state: dict[str, str], **changes: Any) -> str:
+    """The search page for ``state`` with ``changes`` (None removes), without page or sort."""
+    kept = {k: v for k, v in state.items() if k not in FEED_IGNORES}
+    changed = {k: None if v is None else str(v) for k, v in changes.items()}
+    return _url(reverse("replies:home"), kept, **changed)
+
+
 def _page_links(path: str, page: Page, state: dict[str, str]) -> list[tuple[int | None, str]]:
     numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return [
@@ -326,9 +333,11 @@ def feed_url(state: dict[str, str]) -> str:
 
 
 def export_urls(state: dict[str, str]) -> dict[str, str]:
-    """The CSV and JSON Lines exports of a listing state (query and filters, every page)."""
+    """The CSV and JSON Lines exports and the figures (``stats``) of a listing state (query
+    and filters, every page)."""
     kept = {k: v for k, v in state.items() if k not in FEED_IGNORES}
-    return {fmt: _url(reverse(f"replies:export_{fmt}"), kept) for fmt in ("csv", "jsonl")}
+    urls = {fmt: _url(reverse(f"replies:export_{fmt}"), kept) for fmt in ("csv", "jsonl")}
+    return {**urls, "stats": _url(reverse("replies:stats"), kept)}
 
 
 def matching(
@@ -397,6 +406,15 @@ def _feed_summary(reply: Reply, terms: list[str]) -> SafeString:
     return SafeString("".join(parts))  # every piece escaped above or by the highlighter
 
 
+def describe(state: dict[str, str], filterset: ReplyFilter) -> list[str]:
+    """The query and active filters in words: “养老”, 承办或会办单位：长宁区民政局 …"""
+    q = state.get("q", "")
+    conditions = [f"“{q}”"] if q else []
+    for name, value in filterset.active().items():
+        conditions.append(f"{filterset.filters[name].label}：{label_for(name, value)}")
+    return conditions
+
+
 def build_feed(params: QueryDict) -> FeedData:
     """The newest public replies for the listing's query and filters (invalid ones ignored)."""
     state = {k: v for k, v in _state(params).items() if k not in FEED_IGNORES}
@@ -405,9 +423,7 @@ def build_feed(params: QueryDict) -> FeedData:
     q = state.get("q", "")
     outcome = search_hook.search(filterset.filter_except(public), q, "newest")
     replies = outcome.results.select_related("session", "department")[:FEED_SIZE]
-    conditions = [f"“{q}”"] if q else []
-    for name, value in filterset.active().items():
-        conditions.append(f"{filterset.filters[name].label}：{label_for(name, value)}")
+    conditions = describe(state, filterset)
     title = "政协提案答复库 · 最新答复" + (f"（{'，'.join(conditions)}）" if conditions else "")
     return FeedData(
         title=title,

@@ -125,29 +125,28 @@ def _council_options(qs: QuerySet) -> list[FacetOption]:
     return [FacetOption(r["session__council_slug"], r["session__council"], r["n"]) for r in rows]
 
 
-def _session_options(qs: QuerySet) -> list[FacetOption]:
-    rows = _grouped(
-        qs.filter(session__isnull=False),
-        "session",
-        "session__council",
-        "session__term",
-        "session__number",
-    )
-    rows.sort(key=lambda r: (r["session__council"], -r["session__term"], -r["session__number"]))
-    return [
-        FacetOption(
-            str(r["session"]),
-            str(
-                Session(
-                    council=r["session__council"],
-                    term=r["session__term"],
-                    number=r["session__number"],
-                )
-            ),
-            r["n"],
+#: The values a per-session GROUP BY reads, and how its rows are named and ordered.
+SESSION_FIELDS = ("session", "session__council", "session__term", "session__number")
+
+
+def session_row_label(row: dict[str, Any]) -> str:
+    return str(
+        Session(
+            council=row["session__council"],
+            term=row["session__term"],
+            number=row["session__number"],
         )
-        for r in rows
-    ]
+    )
+
+
+def session_row_order(row: dict[str, Any]) -> tuple:
+    return (row["session__council"], -row["session__term"], -row["session__number"])
+
+
+def _session_options(qs: QuerySet) -> list[FacetOption]:
+    rows = _grouped(qs.filter(session__isnull=False), *SESSION_FIELDS)
+    rows.sort(key=session_row_order)
+    return [FacetOption(str(r["session"]), session_row_label(r), r["n"]) for r in rows]
 
 
 def _year_options(qs: QuerySet) -> list[FacetOption]:
@@ -203,6 +202,12 @@ _OPTIONS: dict[str, Callable[[QuerySet], list[FacetOption]]] = {
     "result": lambda qs: _choice_options(qs, "result_class", ResultClass.choices),
     "kind": lambda qs: _choice_options(qs, "doc_kind", DocKind.choices),
 }
+
+
+def options(name: str, queryset: QuerySet) -> list[FacetOption]:
+    """The options of one facet over ``queryset`` (value, label, count), largest first for
+    departments, sectors and proposers."""
+    return _OPTIONS[name](queryset)
 
 
 def selected_value(name: str, value: Any) -> str:

@@ -34,6 +34,7 @@ urlpatterns = [
     path("sectors/<text:slug>/", views.sector_detail, name="sector"),
     path("sessions/<text:council>/<int:term>-<int:number>/", views.session_detail, name="session"),
     path("directory/", views.directory, name="directory"),
+    path("stats/", views.stats, name="stats"),
     path("feed/", ReplyFeed(), name="feed"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("export.jsonl", views.export_jsonl, name="export_jsonl"),

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from replies import browse, exports, proposals
+from replies import browse, exports, figures, proposals
 from replies.filters import clean_param
 from replies.models import Department, Reply, Sector, Session
 
@@ -23,6 +23,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "replies/home.html", {"listing": listing})
 
 
+def stats(request: HttpRequest) -> HttpResponse:
+    """Figures of the public replies under the search page's query and filters."""
+    state, filterset, found = browse.matching(request.GET)
+    return render(
+        request,
+        "replies/stats.html",
+        {
+            "figures": figures.figures(found, lambda **c: browse.search_url(state, **c)),
+            "conditions": browse.describe(state, filterset),
+            "search_url": browse.search_url(state),
+            "exports": browse.export_urls(state),
+        },
+    )
+
+
 def _entity_page(
     request: HttpRequest, template: str, fixed: dict[str, str], scope: Q, **context
 ) -> HttpResponse:
@@ -31,8 +46,19 @@ def _entity_page(
     if not total:
         raise Http404("没有公开的答复")
     listing = browse.build_listing(request.GET, path=request.path, fixed=fixed)
+    figures_of_scope = figures.figures(
+        public.filter(scope), lambda **c: browse.search_url(fixed, **c)
+    )
     return render(
-        request, template, {"listing": listing, "total": total, "shares": shares, **context}
+        request,
+        template,
+        {
+            "listing": listing,
+            "total": total,
+            "shares": shares,
+            "figures": figures_of_scope,
+            **context,
+        },
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from replies import figures
 from replies.browse import permalink
 from replies.models import Department, Reply, Sector
 from replies.search import related, stats
@@ -104,11 +105,12 @@ def test_entity_and_reply_pages_are_bounded(
         widen(corpus, 200)
     reply = corpus.public[7]
     department = reply.department
-    # + the entity, its class shares; the fixed filter drops one facet but adds a look-up
-    with django_assert_max_num_queries(LISTING_MAX + 3):
+    # + the entity, its class shares, its figures; the fixed filter drops one facet but adds
+    # a look-up
+    with django_assert_max_num_queries(LISTING_MAX + 3 + figures.QUERIES):
         assert client.get(f"/departments/{department.slug}/").status_code == 200
     session = reply.session
-    with django_assert_max_num_queries(LISTING_MAX + 3):
+    with django_assert_max_num_queries(LISTING_MAX + 3 + figures.QUERIES):
         client.get(f"/sessions/{session.council_slug}/{session.term}-{session.number}/")
     for reply in corpus.public[:12]:
         with django_assert_max_num_queries(REPLY_MAX):
@@ -116,3 +118,6 @@ def test_entity_and_reply_pages_are_bounded(
         assert response.status_code == 200 and 'id="related-title"' in response.content.decode()
     with django_assert_max_num_queries(5):
         assert client.get("/directory/").status_code == 200
+    # the figures, + the value look-ups of the filters and the search's own statements
+    with django_assert_max_num_queries(figures.QUERIES + 4 + (SEARCH_MAX - LISTING_MAX)):
+        assert client.get("/stats/", {**ALL_FILTERS, "result": ""}).status_code == 200
