@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -594,6 +595,16 @@ def first_hit_section(blocks: list[Block]) -> Block | None:
         if 'id="first-hit"' in block.html:
             return heading
     return None
+
+
+def citation(reply: Reply, url: str) -> str:
+    """A GB/T 7714-2015 reference to the reply as an online document ([EB/OL]):
+    责任者. 题名[EB/OL]. (发布日期)[引用日期]. 网址."""
+    author = reply.department.name if reply.department else "佚名"
+    sample = f"［{SAMPLE_NOTE}］" if reply.is_sample else ""
+    published = f"({reply.reply_date:%Y-%m-%d})" if reply.reply_date else ""
+    today = timezone.localdate()
+    return f"{author}. {sample}{reply.display_title}[EB/OL]. {published}[{today:%Y-%m-%d}]. {url}."
 
 
 def reply_page(reply: Reply, q: str = "") -> dict[str, Any]:

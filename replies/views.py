@@ -155,6 +155,9 @@ def _redirect_keeping_query(request: HttpRequest, target: str) -> HttpResponse:
 
 def _render_reply(request: HttpRequest, reply: Reply) -> HttpResponse:
     context = browse.reply_page(reply, clean_param(request.GET.get("q", "")))
+    site = f"{request.scheme}://{request.get_host()}"
+    context["absolute_url"] = site + context["permalink"]
+    context["citation"] = browse.citation(reply, site + context["permalink_display"])
     return render(request, "replies/detail.html", context)
 
 
@@ -206,6 +209,12 @@ def open_data_latest(request: HttpRequest) -> FileResponse:
     if package is None:
         raise Http404("还没有生成开放数据包")
     return FileResponse(package.open("rb"), as_attachment=True, filename=package.name)
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /export.", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
