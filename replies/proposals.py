@@ -58,16 +58,15 @@ def _role(reply: Reply) -> str:
 
 def handlers(replies: list[Reply]) -> list[Handler]:
     """Lead units, then co-handling ones; a unit named as co-handling without a reply of its
-    own is listed once, pointing at the reply that names it."""
+    own is listed once, pointing at the reply that names it (a unit with a reply of its own,
+    e.g. the lead named on a 会办意见, is not listed again)."""
     rows = [Handler(r.department, _role(r), reply=r) for r in replies]
-    answered = {(r.department_id, _role(r)) for r in replies}
-    seen: set[int] = set()
+    listed = {r.department_id for r in replies}
     for reply in replies:
         for department in reply.co_departments.all():
-            key = (department.pk, CO)
-            if key in answered or department.pk in seen or department.pk == reply.department_id:
+            if department.pk in listed:
                 continue
-            seen.add(department.pk)
+            listed.add(department.pk)
             rows.append(Handler(department, CO, named_on=reply))
     rows.sort(key=lambda h: h.role != LEAD)
     return rows
