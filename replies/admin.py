@@ -38,7 +38,7 @@ from replies.models import (
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
-    list_display = ["council", "term", "number", "year"]
+    list_display = ["council", "term", "number", "year", "opened_on"]
     list_filter = ["council", "year"]
     search_fields = ["council"]
 

@@ -1,9 +1,11 @@
 """Read-only JSON API over public replies, with the site's search and browse filters.
 
     GET /api/replies/?q=…&<filters>&sort=…&page=N&page_size=M   (page_size ≤ 100)
-    GET /api/replies/<id>/
+    GET /api/replies/<id>/      (ETag and Last-Modified; 304 on a matching conditional GET)
+    GET /api/schema/            (OpenAPI 3.1, replies/openapi.py)   GET /api/ (the human page)
 
-Only ``Reply.objects.public()`` is ever read. Errors are JSON with a 4xx status.
+Only ``Reply.objects.public()`` is ever read. Errors are JSON with a 4xx status. Every GET
+answer allows any origin (CORS); OPTIONS answers the preflight; other methods get a JSON 405.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import functools
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
-from django.urls import path, re_path, reverse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import path, re_path
+from django.views.decorators.http import condition
 
+from replies import exports, openapi
 from replies.filters import ReplyFilter
 from replies.models import Reply
 from replies.search import highlight, query
@@ -29,6 +34,7 @@ FILTER_PARAMS = (
     "year",
     "department",
     "sector",
+    "proposer",
     "result",
     "kind",
     "date_from",
@@ -115,16 +121,27 @@ def _page_url(request: HttpRequest, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
+ALLOW = "GET, HEAD, OPTIONS"
+
+
 def _get_only(view):
-    """Answer anything but GET/HEAD with a JSON 405."""
+    """GET/HEAD with CORS headers, OPTIONS as a CORS preflight, anything else a JSON 405."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-        if request.method not in ("GET", "HEAD"):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = ALLOW
+            response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+            response["Access-Control-Max-Age"] = "86400"
+        elif request.method not in ("GET", "HEAD"):
             response = _error(ApiError(405, "只支持 GET 请求"))
-            response["Allow"] = "GET, HEAD"
-            return response
-        return view(request, *args, **kwargs)
+        else:
+            response = view(request, *args, **kwargs)
+        response["Allow"] = ALLOW
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
+        return response
 
     return wrapper
 
@@ -160,7 +177,17 @@ def reply_list(request: HttpRequest) -> JsonResponse:
     return _json(data)
 
 
+def _updated_at(request: HttpRequest, pk: int):
+    return Reply.objects.public().filter(pk=pk).values_list("updated_at", flat=True).first()
+
+
+def _etag(request: HttpRequest, pk: int) -> str | None:
+    updated = _updated_at(request, pk)
+    return f"{pk}-{updated.timestamp():.6f}" if updated else None
+
+
 @_get_only
+@condition(etag_func=_etag, last_modified_func=_updated_at)
 def reply_detail(request: HttpRequest, pk: int) -> JsonResponse:
     """Every public field of one public reply."""
     reply = (
@@ -172,41 +199,28 @@ def reply_detail(request: HttpRequest, pk: int) -> JsonResponse:
     )
     if reply is None:
         return _error(ApiError(404, "没有这条公开的答复"))
-    session = reply.session
     data = {
-        "id": reply.pk,
-        "url": request.build_absolute_uri(reply.get_absolute_url()),
-        "title": reply.title,
-        **_session_fields(reply),
-        "year": session.year if session else None,
-        "number": reply.number,
-        "doc_kind": reply.doc_kind,
-        "proposal_title": reply.proposal_title,
-        "proposer": reply.proposer,
-        "sector": reply.sector.name if reply.sector else None,
-        "department": reply.department.name if reply.department else None,
-        "co_departments": [d.name for d in reply.co_departments.all()],
-        "result": reply.result_label or None,
-        "result_class": reply.result_class or None,
-        "signer": reply.signer or None,
-        "date": reply.reply_date.isoformat() if reply.reply_date else None,
-        "disclosure": reply.get_disclosure_display(),
-        "contact_name": reply.contact_name or None,
-        "contact_phone": reply.contact_phone or None,
-        "address": reply.contact_address or None,
-        "postcode": reply.postcode or None,
-        "is_sample": reply.is_sample,
-        "body": reply.body,
-        "sections": [
-            {"number": s.number, "heading": s.heading, "text": s.text} for s in reply.sections.all()
-        ],
-        "source_url": (
-            request.build_absolute_uri(reverse("replies:source", kwargs={"pk": reply.pk}))
-            if reply.source_file
-            else None
-        ),
+        **exports.record(reply, request.build_absolute_uri),
+        "sections": exports.sections(reply),
     }
     return _json(data)
+
+
+@_get_only
+def schema(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI 3.1 description of this API."""
+    return _json(openapi.document(request.build_absolute_uri("/")))
+
+
+def docs(request: HttpRequest) -> HttpResponse:
+    """The human page: what the API answers, with examples."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    example = Reply.objects.public().order_by("-pk").values_list("pk", flat=True).first()
+    return render(
+        request,
+        "replies/api.html",
+        {"base": base, "example_id": example or 1, "filters": openapi.FILTERS},
+    )
 
 
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
@@ -215,6 +229,8 @@ def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
 
 
 urlpatterns = [
+    path("", docs, name="docs"),
+    path("schema/", schema, name="schema"),
     path("replies/", reply_list, name="reply-list"),
     path("replies/<int:pk>/", reply_detail, name="reply-detail"),
     re_path(r"^(?P<rest>.*)$", not_found, name="not-found"),

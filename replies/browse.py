@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -41,21 +42,34 @@ STATE_KEYS = ("q", *FACETS, *RANGE_FILTERS, "sort")
 KIND_SUFFIXES = {DocKind.LETTER.value, DocKind.CO_OPINION.value}
 
 
-def permalink(reply: Reply) -> str:
-    """The reply's readable, stable address; ``/replies/<id>/`` when a part is missing."""
-    session, department = reply.session, reply.department
-    if session is None or department is None or not reply.number or "/" in reply.number:
-        return reverse("replies:detail", kwargs={"pk": reply.pk})
-    kwargs: dict[str, Any] = {
+def _proposal_kwargs(reply: Reply) -> dict[str, Any] | None:
+    """The URL parts naming the reply's proposal; None when the session or number is unknown."""
+    session = reply.session
+    if session is None or not reply.number or "/" in reply.number:
+        return None
+    return {
         "council": session.council_slug,
         "term": session.term,
         "session": session.number,
         "number": reply.number,
-        "department": department.slug,
     }
+
+
+def permalink(reply: Reply) -> str:
+    """The reply's readable, stable address; ``/replies/<id>/`` when a part is missing."""
+    proposal = _proposal_kwargs(reply)
+    if proposal is None or reply.department is None:
+        return reverse("replies:detail", kwargs={"pk": reply.pk})
+    kwargs = {**proposal, "department": reply.department.slug}
     if reply.doc_kind in KIND_SUFFIXES:
         return reverse("replies:permalink_kind", kwargs={**kwargs, "kind": reply.doc_kind})
     return reverse("replies:permalink", kwargs=kwargs)
+
+
+def proposal_url(reply: Reply) -> str:
+    """The page of the reply's proposal (all its public replies); "" without session or number."""
+    proposal = _proposal_kwargs(reply)
+    return reverse("replies:proposal", kwargs=proposal) if proposal else ""
 
 
 def session_url(session: Any) -> str:
@@ -114,6 +128,8 @@ class Listing:
     path: str = "/"
     #: The Atom feed of the same query and filters (fixed ones included), newest first.
     feed_url: str = ""
+    #: The CSV and JSON Lines exports of the same query and filters.
+    exports: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -162,6 +178,13 @@ def _url(path: str, state: dict[str, str], **changes: str | None) -> str:
         else:
             new[key] = value
     return path + "?" + urlencode(new) if new else path
+
+
+def search_url(state: dict[str, str], **changes: Any) -> str:
+    """The search page for ``state`` with ``changes`` (None removes), without page or sort."""
+    kept = {k: v for k, v in state.items() if k not in FEED_IGNORES}
+    changed = {k: None if v is None else str(v) for k, v in changes.items()}
+    return _url(reverse("replies:home"), kept, **changed)
 
 
 def _page_links(path: str, page: Page, state: dict[str, str]) -> list[tuple[int | None, str]]:
@@ -248,6 +271,7 @@ def build_listing(
         state=state,
         path=path,
         feed_url=feed_url({**state, **fixed}),
+        exports=export_urls({**state, **fixed}),
     )
     if page.paginator.count == 0:
         listing.suggestions = _suggestions(filterset, public, q, chips)
@@ -309,6 +333,26 @@ def feed_url(state: dict[str, str]) -> str:
     return _url(reverse("replies:feed"), {k: v for k, v in state.items() if k not in FEED_IGNORES})
 
 
+def export_urls(state: dict[str, str]) -> dict[str, str]:
+    """The CSV and JSON Lines exports and the figures (``stats``) of a listing state (query
+    and filters, every page)."""
+    kept = {k: v for k, v in state.items() if k not in FEED_IGNORES}
+    urls = {fmt: _url(reverse(f"replies:export_{fmt}"), kept) for fmt in ("csv", "jsonl")}
+    return {**urls, "stats": _url(reverse("replies:stats"), kept)}
+
+
+def matching(
+    params: QueryDict, fixed: dict[str, str] | None = None
+) -> tuple[dict[str, str], ReplyFilter, QuerySet]:
+    """The public replies a listing with these GET parameters holds, unordered (invalid
+    filters ignored, as on the page), with the listing state and its filterset."""
+    state = {k: v for k, v in _state(params).items() if k not in FEED_IGNORES}
+    public = Reply.objects.public()
+    filterset = ReplyFilter({**state, **(fixed or {})}, queryset=public)
+    found = search_hook.narrow(filterset.filter_except(public), state.get("q", ""))
+    return state, filterset, found
+
+
 @dataclass
 class FeedEntry:
     reply: Reply
@@ -363,6 +407,15 @@ def _feed_summary(reply: Reply, terms: list[str]) -> SafeString:
     return SafeString("".join(parts))  # every piece escaped above or by the highlighter
 
 
+def describe(state: dict[str, str], filterset: ReplyFilter) -> list[str]:
+    """The query and active filters in words: “养老”, 承办或会办单位：长宁区民政局 …"""
+    q = state.get("q", "")
+    conditions = [f"“{q}”"] if q else []
+    for name, value in filterset.active().items():
+        conditions.append(f"{filterset.filters[name].label}：{label_for(name, value)}")
+    return conditions
+
+
 def build_feed(params: QueryDict) -> FeedData:
     """The newest public replies for the listing's query and filters (invalid ones ignored)."""
     state = {k: v for k, v in _state(params).items() if k not in FEED_IGNORES}
@@ -371,9 +424,7 @@ def build_feed(params: QueryDict) -> FeedData:
     q = state.get("q", "")
     outcome = search_hook.search(filterset.filter_except(public), q, "newest")
     replies = outcome.results.select_related("session", "department")[:FEED_SIZE]
-    conditions = [f"“{q}”"] if q else []
-    for name, value in filterset.active().items():
-        conditions.append(f"{filterset.filters[name].label}：{label_for(name, value)}")
+    conditions = describe(state, filterset)
     title = "政协提案答复库 · 最新答复" + (f"（{'，'.join(conditions)}）" if conditions else "")
     return FeedData(
         title=title,
@@ -546,6 +597,16 @@ def first_hit_section(blocks: list[Block]) -> Block | None:
     return None
 
 
+def citation(reply: Reply, url: str) -> str:
+    """A GB/T 7714-2015 reference to the reply as an online document ([EB/OL]):
+    责任者. 题名[EB/OL]. (发布日期)[引用日期]. 网址."""
+    author = reply.department.name if reply.department else "佚名"
+    sample = f"［{SAMPLE_NOTE}］" if reply.is_sample else ""
+    published = f"({reply.reply_date:%Y-%m-%d})" if reply.reply_date else ""
+    today = timezone.localdate()
+    return f"{author}. {sample}{reply.display_title}[EB/OL]. {published}[{today:%Y-%m-%d}]. {url}."
+
+
 def reply_page(reply: Reply, q: str = "") -> dict[str, Any]:
     """Context for the reply page: body blocks, TOC, hits, sibling and related replies."""
     terms = search_hook.query_terms(q) if q else []
@@ -574,6 +635,7 @@ def reply_page(reply: Reply, q: str = "") -> dict[str, Any]:
         "permalink": link,
         "permalink_display": unquote(link),
         "session_url": session_url(session) if session else "",
+        "proposal_url": proposal_url(reply),
         "term_label": f"第{to_chinese(session.term)}届" if session else "",
         "session_label": f"第{to_chinese(session.number)}次会议" if session else "",
         "co_departments": list(reply.co_departments.all()),

@@ -21,7 +21,7 @@ from replies.ingest.numerals import parse_number_input
 from replies.models import Department, DocKind, Reply, ResultClass, Sector, Session
 
 #: GET parameter names of the facet filters, in display order.
-FACETS = ("council", "session", "year", "department", "sector", "result", "kind")
+FACETS = ("council", "session", "year", "department", "sector", "proposer", "result", "kind")
 #: The other filters (form inputs, no counts).
 RANGE_FILTERS = ("date_from", "date_to", "number")
 
@@ -48,6 +48,7 @@ class ReplyFilter(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(), to_field_name="slug", label="界别"
     )
+    proposer = django_filters.CharFilter(field_name="proposer", label="提案人")
     result = django_filters.ChoiceFilter(
         field_name="result_class", choices=ResultClass.choices, label="办理结果"
     )
@@ -124,29 +125,28 @@ def _council_options(qs: QuerySet) -> list[FacetOption]:
     return [FacetOption(r["session__council_slug"], r["session__council"], r["n"]) for r in rows]
 
 
-def _session_options(qs: QuerySet) -> list[FacetOption]:
-    rows = _grouped(
-        qs.filter(session__isnull=False),
-        "session",
-        "session__council",
-        "session__term",
-        "session__number",
-    )
-    rows.sort(key=lambda r: (r["session__council"], -r["session__term"], -r["session__number"]))
-    return [
-        FacetOption(
-            str(r["session"]),
-            str(
-                Session(
-                    council=r["session__council"],
-                    term=r["session__term"],
-                    number=r["session__number"],
-                )
-            ),
-            r["n"],
+#: The values a per-session GROUP BY reads, and how its rows are named and ordered.
+SESSION_FIELDS = ("session", "session__council", "session__term", "session__number")
+
+
+def session_row_label(row: dict[str, Any]) -> str:
+    return str(
+        Session(
+            council=row["session__council"],
+            term=row["session__term"],
+            number=row["session__number"],
         )
-        for r in rows
-    ]
+    )
+
+
+def session_row_order(row: dict[str, Any]) -> tuple:
+    return (row["session__council"], -row["session__term"], -row["session__number"])
+
+
+def _session_options(qs: QuerySet) -> list[FacetOption]:
+    rows = _grouped(qs.filter(session__isnull=False), *SESSION_FIELDS)
+    rows.sort(key=session_row_order)
+    return [FacetOption(str(r["session"]), session_row_label(r), r["n"]) for r in rows]
 
 
 def _year_options(qs: QuerySet) -> list[FacetOption]:
@@ -179,6 +179,12 @@ def _sector_options(qs: QuerySet) -> list[FacetOption]:
     return [FacetOption(r["sector__slug"], r["sector__name"], r["n"]) for r in rows]
 
 
+def _proposer_options(qs: QuerySet) -> list[FacetOption]:
+    rows = _grouped(qs.exclude(proposer=""), "proposer")
+    rows.sort(key=lambda r: (-r["n"], r["proposer"]))
+    return [FacetOption(r["proposer"], r["proposer"], r["n"]) for r in rows]
+
+
 def _choice_options(qs: QuerySet, field_name: str, choices: Any) -> list[FacetOption]:
     counts = {r[field_name]: r["n"] for r in _grouped(qs, field_name)}
     return [
@@ -192,9 +198,16 @@ _OPTIONS: dict[str, Callable[[QuerySet], list[FacetOption]]] = {
     "year": _year_options,
     "department": _department_options,
     "sector": _sector_options,
+    "proposer": _proposer_options,
     "result": lambda qs: _choice_options(qs, "result_class", ResultClass.choices),
     "kind": lambda qs: _choice_options(qs, "doc_kind", DocKind.choices),
 }
+
+
+def options(name: str, queryset: QuerySet) -> list[FacetOption]:
+    """The options of one facet over ``queryset`` (value, label, count), largest first for
+    departments, sectors and proposers."""
+    return _OPTIONS[name](queryset)
 
 
 def selected_value(name: str, value: Any) -> str:

@@ -26,6 +26,9 @@ class Session(models.Model):
     term = models.PositiveSmallIntegerField("届")
     number = models.PositiveSmallIntegerField("次会议")
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
+    opened_on = models.DateField(
+        "开幕日期", null=True, blank=True, help_text="用于统计从会议开幕到答复的天数。"
+    )
 
     class Meta:
         verbose_name = "会议"

@@ -5,11 +5,12 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
-from replies import browse
+from replies import browse, exports, figures, proposals
 from replies.filters import clean_param
 from replies.models import Department, NamedModel, Reply, Sector, Session
 
@@ -23,6 +24,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "replies/home.html", {"listing": listing})
 
 
+def stats(request: HttpRequest) -> HttpResponse:
+    """Figures of the public replies under the search page's query and filters."""
+    state, filterset, found = browse.matching(request.GET)
+    return render(
+        request,
+        "replies/stats.html",
+        {
+            "figures": figures.figures(found, lambda **c: browse.search_url(state, **c)),
+            "conditions": browse.describe(state, filterset),
+            "search_url": browse.search_url(state),
+            "exports": browse.export_urls(state),
+        },
+    )
+
+
 def _entity_page(
     request: HttpRequest, template: str, fixed: dict[str, str], scope: Q, **context
 ) -> HttpResponse:
@@ -31,8 +47,19 @@ def _entity_page(
     if not total:
         raise Http404("没有公开的答复")
     listing = browse.build_listing(request.GET, path=request.path, fixed=fixed)
+    figures_of_scope = figures.figures(
+        public.filter(scope), lambda **c: browse.search_url(fixed, **c)
+    )
     return render(
-        request, template, {"listing": listing, "total": total, "shares": shares, **context}
+        request,
+        template,
+        {
+            "listing": listing,
+            "total": total,
+            "shares": shares,
+            "figures": figures_of_scope,
+            **context,
+        },
     )
 
 
@@ -127,6 +154,16 @@ def reply_detail(
     return _render_reply(request, reply)
 
 
+def proposal_detail(
+    request: HttpRequest, council: str, term: int, session: int, number: str
+) -> HttpResponse:
+    """Every public reply to one proposal, lead and co-handling units with their roles."""
+    context = proposals.proposal_page(council, term, session, number)
+    if context is None:
+        raise Http404("没有这件提案的公开答复")
+    return render(request, "replies/proposal.html", context)
+
+
 def _redirect_keeping_query(
     request: HttpRequest, target: str, permanent: bool = False
 ) -> HttpResponse:
@@ -136,6 +173,9 @@ def _redirect_keeping_query(
 
 def _render_reply(request: HttpRequest, reply: Reply) -> HttpResponse:
     context = browse.reply_page(reply, clean_param(request.GET.get("q", "")))
+    site = f"{request.scheme}://{request.get_host()}"
+    context["absolute_url"] = site + context["permalink"]
+    context["citation"] = browse.citation(reply, site + context["permalink_display"])
     return render(request, "replies/detail.html", context)
 
 
@@ -146,6 +186,53 @@ def reply_source(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         reply.source_file.open("rb"), as_attachment=True, filename=reply.source_name or None
     )
+
+
+def _export(request: HttpRequest, lines, content_type: str, suffix: str) -> StreamingHttpResponse:
+    """Every public reply of the listing's query and filters, streamed (never held in memory)."""
+    _, _, found = browse.matching(request.GET)
+    response = StreamingHttpResponse(
+        lines(exports.rows(found), request.build_absolute_uri), content_type=content_type
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="replies-{stamp}.{suffix}"'
+    return response
+
+
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, exports.csv_lines, "text/csv; charset=utf-8", "csv")
+
+
+def export_jsonl(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, exports.jsonl_lines, "application/jsonl; charset=utf-8", "jsonl")
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    """The open-data page: the latest package, the exports and the fields."""
+    package = exports.latest_package()
+    return render(
+        request,
+        "replies/open_data.html",
+        {
+            "package": package,
+            "package_size": package.stat().st_size if package else 0,
+            "fields": [*exports.FIELDS, *exports.LINKS],
+            "exports": browse.export_urls({}),
+        },
+    )
+
+
+def open_data_latest(request: HttpRequest) -> FileResponse:
+    package = exports.latest_package()
+    if package is None:
+        raise Http404("还没有生成开放数据包")
+    return FileResponse(package.open("rb"), as_attachment=True, filename=package.name)
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /export.", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -30,6 +30,8 @@ def independent(params: dict[str, str]) -> set[int]:
             qs = qs.filter(Q(department__slug=value) | Q(co_departments__slug=value))
         elif name == "sector":
             qs = qs.filter(sector__slug=value)
+        elif name == "proposer":
+            qs = qs.filter(proposer=value)
         elif name == "result":
             qs = qs.filter(result_class=value)
         elif name == "kind":
@@ -64,6 +66,8 @@ def all_ids(listing) -> set[int]:
         {"council": "测试市政协", "result": "A", "kind": "答复"},
         {"department": "长宁区科学技术委员会", "year": "2024"},
         {"q": "电梯", "result": "A"},
+        {"proposer": "经济界别"},
+        {"proposer": "教育界别", "result": "C"},
     ],
 )
 def test_filters_match_independent_queries(corpus, params):
@@ -117,6 +121,7 @@ COMBINATIONS = [
     {"sector": "教育", "result": "C", "council": "测试市政协"},
     {"q": "养老"},
     {"q": "养老", "year": "2024"},
+    {"proposer": "经济界别", "council": "长宁区政协"},
 ]
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from replies import figures
 from replies.browse import permalink
 from replies.models import Department, Reply, Sector
 from replies.search import related, stats
@@ -13,15 +14,15 @@ from tests.browse.corpus import build_corpus
 
 pytestmark = pytest.mark.django_db
 
-#: The search page: count + page + 8 facet queries (department: lead and co-handling).
-LISTING_MAX = 10
+#: The search page: count + page + 9 facet queries (department: lead and co-handling).
+LISTING_MAX = 11
 # Full-text search adds candidate, ranking and zero-result-log statements, a fixed number.
 SEARCH_MAX = LISTING_MAX + 8
 #: Worst case, every filter set and nothing found (so no page query): + 3 value look-ups
 #: (session, department, sector) + the council's name + one count per condition for the
 #: "drop this" suggestions.
 #: The full-text search of the query adds its own fixed statements (see SEARCH_MAX).
-LISTING_ALL_FILTERS_MAX = LISTING_MAX - 1 + 4 + 11 + (SEARCH_MAX - LISTING_MAX)
+LISTING_ALL_FILTERS_MAX = LISTING_MAX - 1 + 4 + 12 + (SEARCH_MAX - LISTING_MAX)
 #: The reply page: reply, sections, co-departments, siblings, related replies, plus the related
 #: look-up in the search index (replies.search.related, a fixed number of statements).
 REPLY_MAX = 6 + related.MAX_STATEMENTS
@@ -31,6 +32,7 @@ ALL_FILTERS = {
     "year": "2024",
     "department": "长宁区民政局",
     "sector": "经济",
+    "proposer": "经济界别",
     "result": "A",
     "kind": "答复",
     "date_from": "2023-01-01",
@@ -103,11 +105,12 @@ def test_entity_and_reply_pages_are_bounded(
         widen(corpus, 200)
     reply = corpus.public[7]
     department = reply.department
-    # + the entity, its class shares; the fixed filter drops one facet but adds a look-up
-    with django_assert_max_num_queries(LISTING_MAX + 3):
+    # + the entity, its class shares, its figures; the fixed filter drops one facet but adds
+    # a look-up
+    with django_assert_max_num_queries(LISTING_MAX + 3 + figures.QUERIES):
         assert client.get(f"/departments/{department.slug}/").status_code == 200
     session = reply.session
-    with django_assert_max_num_queries(LISTING_MAX + 3):
+    with django_assert_max_num_queries(LISTING_MAX + 3 + figures.QUERIES):
         client.get(f"/sessions/{session.council_slug}/{session.term}-{session.number}/")
     for reply in corpus.public[:12]:
         with django_assert_max_num_queries(REPLY_MAX):
@@ -115,3 +118,6 @@ def test_entity_and_reply_pages_are_bounded(
         assert response.status_code == 200 and 'id="related-title"' in response.content.decode()
     with django_assert_max_num_queries(5):
         assert client.get("/directory/").status_code == 200
+    # the figures, + the value look-ups of the filters and the search's own statements
+    with django_assert_max_num_queries(figures.QUERIES + 4 + (SEARCH_MAX - LISTING_MAX)):
+        assert client.get("/stats/", {**ALL_FILTERS, "result": ""}).status_code == 200
