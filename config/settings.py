@@ -5,6 +5,7 @@ With no DATABASE_URL the embedded PostgreSQL server under ARCHIVE_DATA_DIR/pgdat
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -26,14 +27,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a deployment that forgets it must not show technical error pages.
+# ``make run`` turns it on; the tests' settings (config/test_settings.py) too.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
     "django-insecure-local-development-key-only-never-use-in-production"
 )
 if not DEBUG and SECRET_KEY.startswith("django-insecure"):
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "DEBUG 关闭时必须设置 SECRET_KEY（生产环境）；本机开发请用 make run 或设 DEBUG=true。"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -61,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_filters",
+    "axes",
     "replies",
 ]
 
@@ -74,7 +80,27 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes, attempts kept in the database so every worker sees them):
+# after AXES_FAILURE_LIMIT wrong passwords for one user name from one client, that pair is
+# locked out for AXES_COOLOFF_TIME, even with the right password.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_CLIENT_IP_CALLABLE = "replies.clients.client_ip"
+# Number of reverse proxies in front that append to X-Forwarded-For (docs/deploy.md); 0 = the
+# socket's address is the client's.
+ARCHIVE_TRUSTED_PROXIES = int(os.environ.get("ARCHIVE_TRUSTED_PROXIES", 0))
 
 ROOT_URLCONF = "config.urls"
 
@@ -150,6 +176,12 @@ CACHES = {
     }
 }
 SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", 300))
+# The zero-result log (replies.search.query): at most this many rows, rows unseen for this
+# many days dropped, and queries longer or of more words than these never recorded.
+SEARCH_ZERO_LOG_MAX_ROWS = 10_000
+SEARCH_ZERO_LOG_DAYS = 90
+SEARCH_ZERO_LOG_MAX_CHARS = 40
+SEARCH_ZERO_LOG_MAX_TERMS = 6
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = ARCHIVE_MAX_UPLOAD_BYTES + 1024 * 1024
