@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 REPLIES ?= 2000
 
-.PHONY: install run test lint format bench db-stop db-status
+.PHONY: install run test lint format bench db-start db-stop db-status
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,7 @@ install: $(STAMP)
 # Development: DEBUG on (technical error pages, static/ served as is).
 run: export DEBUG ?= true
 run: install
+	$(BIN)/python manage.py db start
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_samples
 	@echo "答复库已启动：http://$(HOST):$(PORT)/"
@@ -39,8 +40,11 @@ format: install
 bench: install
 	$(BIN)/python bench/run.py --replies $(REPLIES)
 
+db-start: install
+	$(BIN)/python manage.py db start
+
 db-status: install
-	$(BIN)/python -m config.embedded_db status
+	$(BIN)/python manage.py db status
 
 db-stop: install
-	$(BIN)/python -m config.embedded_db stop
+	$(BIN)/python manage.py db stop

@@ -52,6 +52,8 @@ def reset_database() -> None:
     from django.db import connections
 
     db = settings.DATABASES["default"]
+    # The embedded backend starts the server, and fills HOST and PORT, on first connection.
+    connections["default"].ensure_connection()
     connections.close_all()
     with psycopg.connect(
         host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True

@@ -1,7 +1,8 @@
 """Settings for the CPPCC reply archive, read from the environment.
 
-Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, ARCHIVE_DATA_DIR.
-With no DATABASE_URL the embedded PostgreSQL server under ARCHIVE_DATA_DIR/pgdata is used.
+Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, ARCHIVE_DATA_DIR, and every
+ARCHIVE_*/SEARCH_* setting of replies/conf.py. With no DATABASE_URL the embedded PostgreSQL
+server under ARCHIVE_DATA_DIR/pgdata is used, started by the first connection.
 """
 
 import os
@@ -9,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from replies.conf import from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,17 +47,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 ARCHIVE_DATA_DIR = Path(os.environ.get("ARCHIVE_DATA_DIR") or BASE_DIR / "var").resolve()
-ARCHIVE_MAX_UPLOAD_BYTES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
-ARCHIVE_EXTRACT_TIMEOUT = float(os.environ.get("ARCHIVE_EXTRACT_TIMEOUT", 60))
-# A cleaned body longer than this is refused: no real reply comes near it.
-ARCHIVE_MAX_BODY_CHARS = int(os.environ.get("ARCHIVE_MAX_BODY_CHARS", 200_000))
-# Zip archives of replies (ingest command; the admin batch upload): members counted without
-# folders, total uncompressed bytes, and the compression ratio above which a member (over
-# 1 MiB uncompressed) is taken for a zip bomb. Each member is also held to
-# ARCHIVE_MAX_UPLOAD_BYTES.
-ARCHIVE_ZIP_MAX_MEMBERS = int(os.environ.get("ARCHIVE_ZIP_MAX_MEMBERS", 1000))
-ARCHIVE_ZIP_MAX_BYTES = int(os.environ.get("ARCHIVE_ZIP_MAX_BYTES", 500 * 1024 * 1024))
-ARCHIVE_ZIP_MAX_RATIO = float(os.environ.get("ARCHIVE_ZIP_MAX_RATIO", 100))
+# Every ARCHIVE_*/SEARCH_* setting, its default in replies/conf.py, overridable by the
+# environment variable of the same name.
+ARCHIVE_SETTINGS = from_environment(os.environ)
+globals().update(ARCHIVE_SETTINGS)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -98,9 +94,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_CLIENT_IP_CALLABLE = "replies.clients.client_ip"
-# Number of reverse proxies in front that append to X-Forwarded-For (docs/deploy.md); 0 = the
-# socket's address is the client's.
-ARCHIVE_TRUSTED_PROXIES = int(os.environ.get("ARCHIVE_TRUSTED_PROXIES", 0))
+
 
 ROOT_URLCONF = "config.urls"
 
@@ -124,12 +118,14 @@ WSGI_APPLICATION = "config.wsgi.application"
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
-    from config.embedded_db import ensure_server
-
+    # The embedded server is started by the first connection (config/embedded_backend), not
+    # here: importing the settings has no side effect. ``manage.py db start|stop|status``.
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            **ensure_server(ARCHIVE_DATA_DIR),
+            "ENGINE": "config.embedded_backend",
+            "NAME": "archive",
+            "USER": "postgres",
+            "DATA_DIR": str(ARCHIVE_DATA_DIR),
             "CONN_MAX_AGE": 60,
         }
     }
@@ -175,16 +171,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
-SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", 300))
-# The zero-result log (replies.search.query): at most this many rows, rows unseen for this
-# many days dropped, and queries longer or of more words than these never recorded.
-SEARCH_ZERO_LOG_MAX_ROWS = 10_000
-SEARCH_ZERO_LOG_DAYS = 90
-SEARCH_ZERO_LOG_MAX_CHARS = 40
-SEARCH_ZERO_LOG_MAX_TERMS = 6
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = ARCHIVE_MAX_UPLOAD_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = ARCHIVE_SETTINGS["ARCHIVE_MAX_UPLOAD_BYTES"] + 1024 * 1024
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from replies.conf import archive_settings
 from replies.ingest.load import find_existing, save_reply
 from replies.ingest.parsed import ParsedReply
 from replies.ingest.pipeline import Rejected, parse_bytes, result_class_table
@@ -51,7 +52,7 @@ class UploadForm(forms.Form):
 
     def clean_document(self) -> Any:
         upload = self.cleaned_data["document"]
-        limit = settings.ARCHIVE_MAX_UPLOAD_BYTES
+        limit = archive_settings.ARCHIVE_MAX_UPLOAD_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
                 f"{upload.name}：文件过大（{upload.size} 字节，上限 {limit} 字节）。"
@@ -201,7 +202,7 @@ class ImportDocumentMixin:
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "opts": opts,
             "title": "导入答复文档",
-            "max_bytes": settings.ARCHIVE_MAX_UPLOAD_BYTES,
+            "max_bytes": archive_settings.ARCHIVE_MAX_UPLOAD_BYTES,
             **context,
         }
         return TemplateResponse(request, "admin/replies/reply/import.html", context)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from replies.conf import archive_settings
 
 
 def _address(text: str) -> str | None:
@@ -23,7 +24,7 @@ def _address(text: str) -> str | None:
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address, or None when the request has none (a test's force_login)."""
-    trusted = settings.ARCHIVE_TRUSTED_PROXIES
+    trusted = archive_settings.ARCHIVE_TRUSTED_PROXIES
     if trusted > 0:
         hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
         if len(hops) >= trusted and (forwarded := _address(hops[-trusted])):

@@ -32,7 +32,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connection, transaction
@@ -52,6 +51,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from replies.conf import archive_settings
 from replies.models import Reply
 from replies.search import stats
 from replies.search.cache import cached
@@ -488,13 +488,13 @@ def _storable(text: str) -> str:
 def _worth_logging(key: str, parsed: ParsedQuery) -> bool:
     """Junk is not logged: overlong queries, queries of many words, links, and queries
     without a letter or an ideograph (digits and punctuation alone teach staff nothing)."""
-    limit = settings.SEARCH_ZERO_LOG_MAX_CHARS
+    limit = archive_settings.SEARCH_ZERO_LOG_MAX_CHARS
     raw = parsed.raw.lower()
     return (
         len(key) <= limit
         and len(raw) <= 4 * limit
         and sum(map(len, parsed.groups)) + len(parsed.excluded)
-        <= settings.SEARCH_ZERO_LOG_MAX_TERMS
+        <= archive_settings.SEARCH_ZERO_LOG_MAX_TERMS
         and any(unicodedata.category(ch).startswith("L") for ch in key)
         and "://" not in raw
         and "www." not in raw
@@ -506,9 +506,9 @@ def _room_for_a_new_row() -> bool:
     new queries are not recorded (those already there still count)."""
     from replies.search.models import ZeroResultQuery
 
-    cutoff = timezone.now() - datetime.timedelta(days=settings.SEARCH_ZERO_LOG_DAYS)
+    cutoff = timezone.now() - datetime.timedelta(days=archive_settings.SEARCH_ZERO_LOG_DAYS)
     ZeroResultQuery.objects.filter(last_seen__lt=cutoff).delete()
-    return ZeroResultQuery.objects.count() < settings.SEARCH_ZERO_LOG_MAX_ROWS
+    return ZeroResultQuery.objects.count() < archive_settings.SEARCH_ZERO_LOG_MAX_ROWS
 
 
 def _log_zero(parsed: ParsedQuery, base: QuerySet) -> None:

@@ -1,0 +1,60 @@
+"""Every ``ARCHIVE_*`` and ``SEARCH_*`` setting, with its default written once (django-filter's
+``conf.py`` pattern).
+
+Read them as ``from replies.conf import archive_settings`` then
+``archive_settings.SEARCH_CACHE_SECONDS``: the Django setting of that name when the project
+sets it (tests override it with pytest-django's ``settings`` fixture), else the default here.
+``config/settings.py`` fills each from the environment variable of the same name, converted to
+the default's type, so a deployment sets them without editing code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings as django_settings
+
+MiB = 1024 * 1024
+
+DEFAULTS: dict[str, Any] = {
+    # Ingestion (replies/ingest, the admin upload).
+    "ARCHIVE_MAX_UPLOAD_BYTES": 20 * MiB,
+    "ARCHIVE_EXTRACT_TIMEOUT": 60.0,
+    # A cleaned body longer than this is refused: no real reply comes near it.
+    "ARCHIVE_MAX_BODY_CHARS": 200_000,
+    # Zip archives of replies: members counted without folders, total uncompressed bytes, and
+    # the compression ratio above which a member (over 1 MiB uncompressed) is a zip bomb.
+    "ARCHIVE_ZIP_MAX_MEMBERS": 1000,
+    "ARCHIVE_ZIP_MAX_BYTES": 500 * MiB,
+    "ARCHIVE_ZIP_MAX_RATIO": 100.0,
+    # Reverse proxies in front that append to X-Forwarded-For (replies.clients).
+    "ARCHIVE_TRUSTED_PROXIES": 0,
+    # Life of cached search results (kept per index generation, never stale); 0 = off.
+    "SEARCH_CACHE_SECONDS": 300,
+    # The zero-result log: at most this many rows, rows unseen for this many days dropped,
+    # queries longer or of more words than these never recorded.
+    "SEARCH_ZERO_LOG_MAX_ROWS": 10_000,
+    "SEARCH_ZERO_LOG_DAYS": 90,
+    "SEARCH_ZERO_LOG_MAX_CHARS": 40,
+    "SEARCH_ZERO_LOG_MAX_TERMS": 6,
+}
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Every setting: the environment's value (as the default's type) or the default."""
+    values = {}
+    for name, default in DEFAULTS.items():
+        raw = environ.get(name, "")
+        values[name] = type(default)(raw) if raw.strip() else default
+    return values
+
+
+class ArchiveSettings:
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"Invalid archive setting: {name!r}")
+        return getattr(django_settings, name, DEFAULTS[name])
+
+
+archive_settings = ArchiveSettings()
