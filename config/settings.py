@@ -33,14 +33,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
 # Off unless asked for: a deployment that forgets it must not show technical error pages.
 # ``make run`` turns it on; the tests' settings (config/test_settings.py) too.
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "django-insecure-local-development-key-only-never-use-in-production"
+# SECRET_KEY, or SECRET_KEY_FILE naming a file that holds it (systemd credentials, make serve).
+_secret_file = os.environ.get("SECRET_KEY_FILE")
+SECRET_KEY = (
+    os.environ.get("SECRET_KEY")
+    or (Path(_secret_file).read_text(encoding="utf-8").strip() if _secret_file else None)
+    or ("django-insecure-local-development-key-only-never-use-in-production")
 )
 if not DEBUG and SECRET_KEY.startswith("django-insecure"):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(
-        "DEBUG 关闭时必须设置 SECRET_KEY（生产环境）；本机开发请用 make run 或设 DEBUG=true。"
+        "DEBUG 关闭时必须设置 SECRET_KEY 或 SECRET_KEY_FILE（生产环境）；"
+        "本机开发请用 make run 或设 DEBUG=true。"
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
