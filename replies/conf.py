@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "ARCHIVE_ZIP_MAX_MEMBERS": 1000,
     "ARCHIVE_ZIP_MAX_BYTES": 500 * MiB,
     "ARCHIVE_ZIP_MAX_RATIO": 100.0,
+    # Request bodies: anywhere but the admin (the public site only reads), and in the admin
+    # (uploads: ARCHIVE_MAX_UPLOAD_BYTES and the form around it). Larger ones get a 413.
+    "ARCHIVE_MAX_PUBLIC_REQUEST_BYTES": 64 * 1024,
+    "ARCHIVE_MAX_ADMIN_REQUEST_BYTES": 21 * MiB,
     # Reverse proxies in front that append to X-Forwarded-For (replies.clients).
     "ARCHIVE_TRUSTED_PROXIES": 0,
     # Life of cached search results (kept per index generation, never stale); 0 = off.

@@ -502,13 +502,16 @@ def _worth_logging(key: str, parsed: ParsedQuery) -> bool:
 
 
 def _room_for_a_new_row() -> bool:
-    """Rows unseen for SEARCH_ZERO_LOG_DAYS are dropped; past SEARCH_ZERO_LOG_MAX_ROWS rows,
-    new queries are not recorded (those already there still count)."""
+    """At most SEARCH_ZERO_LOG_MAX_ROWS rows: when full, rows unseen for SEARCH_ZERO_LOG_DAYS
+    make room; if none is that old, new queries are not recorded (those there still count)."""
     from replies.search.models import ZeroResultQuery
 
+    rows = ZeroResultQuery.objects
+    if rows.count() < archive_settings.SEARCH_ZERO_LOG_MAX_ROWS:
+        return True
     cutoff = timezone.now() - datetime.timedelta(days=archive_settings.SEARCH_ZERO_LOG_DAYS)
-    ZeroResultQuery.objects.filter(last_seen__lt=cutoff).delete()
-    return ZeroResultQuery.objects.count() < archive_settings.SEARCH_ZERO_LOG_MAX_ROWS
+    rows.filter(last_seen__lt=cutoff).delete()
+    return rows.count() < archive_settings.SEARCH_ZERO_LOG_MAX_ROWS
 
 
 def _log_zero(parsed: ParsedQuery, base: QuerySet) -> None:
@@ -530,8 +533,9 @@ def _log_zero(parsed: ParsedQuery, base: QuerySet) -> None:
                     count=F("count") + 1, example=example, last_seen=timezone.now()
                 )
             elif _room_for_a_new_row():
-                ZeroResultQuery.objects.get_or_create(
-                    query=key, defaults={"example": example, "count": 1}
+                # one statement; a concurrent first sighting of the same query is not counted
+                ZeroResultQuery.objects.bulk_create(
+                    [ZeroResultQuery(query=key, example=example, count=1)], ignore_conflicts=True
                 )
     except DatabaseError:  # logging must never break a search
         logger.exception("could not record a zero-result query")
