@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from replies.filters import ReplyFilter
 from replies.models import Reply
+from replies.ratelimit import rate_limited
 from replies.search import highlight, query
 
 app_name = "api"
@@ -121,6 +122,7 @@ def _get_only(view):
     so it is exempt from CSRF checks, which would answer a POST with an HTML 403 first."""
 
     @csrf_exempt
+    @rate_limited("api")
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         if request.method not in ("GET", "HEAD"):

@@ -32,6 +32,14 @@ DEFAULTS: dict[str, Any] = {
     # (uploads: ARCHIVE_MAX_UPLOAD_BYTES and the form around it). Larger ones get a 413.
     "ARCHIVE_MAX_PUBLIC_REQUEST_BYTES": 64 * 1024,
     "ARCHIVE_MAX_ADMIN_REQUEST_BYTES": 21 * MiB,
+    # Per-client rate limits (replies.ratelimit): requests per window of this many seconds,
+    # for listings and search, the API, feeds and exports; 0 = no limit.
+    "ARCHIVE_RATELIMIT_ENABLED": True,
+    "ARCHIVE_RATE_WINDOW": 60,
+    "ARCHIVE_RATE_SEARCH": 60,
+    "ARCHIVE_RATE_API": 120,
+    "ARCHIVE_RATE_FEED": 30,
+    "ARCHIVE_RATE_EXPORT": 10,
     # Reverse proxies in front that append to X-Forwarded-For (replies.clients).
     "ARCHIVE_TRUSTED_PROXIES": 0,
     # Life of cached search results (kept per index generation, never stale); 0 = off.
@@ -50,7 +58,12 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     values = {}
     for name, default in DEFAULTS.items():
         raw = environ.get(name, "")
-        values[name] = type(default)(raw) if raw.strip() else default
+        if not raw.strip():
+            values[name] = default
+        elif isinstance(default, bool):
+            values[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        else:
+            values[name] = type(default)(raw)
     return values
 
 

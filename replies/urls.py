@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from replies import views
 from replies.feeds import ReplyFeed
+from replies.ratelimit import rate_limited
 
 
 class TextConverter:
@@ -32,5 +33,5 @@ urlpatterns = [
     path("sectors/<text:slug>/", views.sector_detail, name="sector"),
     path("sessions/<text:council>/<int:term>-<int:number>/", views.session_detail, name="session"),
     path("directory/", views.directory, name="directory"),
-    path("feed/", ReplyFeed(), name="feed"),
+    path("feed/", rate_limited("feed")(ReplyFeed()), name="feed"),
 ]

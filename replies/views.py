@@ -12,17 +12,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from replies import browse
 from replies.filters import clean_param
 from replies.models import Department, Reply, Sector, Session
+from replies.ratelimit import rate_limited
 
 
 def _public_replies():
     return Reply.objects.public().select_related("session", "department", "sector")
 
 
+@rate_limited("search")
 def home(request: HttpRequest) -> HttpResponse:
     listing = browse.build_listing(request.GET, path=request.path)
     return render(request, "replies/home.html", {"listing": listing})
 
 
+@rate_limited("search")
 def _entity_page(
     request: HttpRequest, template: str, fixed: dict[str, str], scope: Q, **context
 ) -> HttpResponse:

@@ -37,7 +37,15 @@ def _get(url: str) -> tuple[int, str]:
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
-    drop = {"DATABASE_URL", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "DJANGO_SETTINGS_MODULE"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests' conftest, refused by check --deploy.
+    drop = {
+        "DATABASE_URL",
+        "DEBUG",
+        "SECRET_KEY",
+        "SECRET_KEY_FILE",
+        "DJANGO_SETTINGS_MODULE",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(extra)
     return env
