@@ -3,11 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from replies.health import healthz
+
 admin.site.site_header = "政协提案答复库 · 管理"
 admin.site.site_title = "政协提案答复库"
 admin.site.index_title = "资料维护"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("replies.api")),
     path("", include("replies.urls")),
