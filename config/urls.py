@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from replies.health import healthz
 from replies.sitemaps import SITEMAPS
 from replies.views import robots_txt
 
@@ -12,6 +13,7 @@ admin.site.site_title = "政协提案答复库"
 admin.site.index_title = "资料维护"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("replies.api")),
     path(

@@ -30,6 +30,7 @@ from django.urls import path, reverse
 
 from replies import diffs
 from replies.actions import can_publish
+from replies.conf import archive_settings
 from replies.ingest import archive
 from replies.ingest.load import find_existing, save_reply
 from replies.ingest.parsed import ParsedReply
@@ -74,7 +75,8 @@ class UploadForm(forms.Form):
 
     def clean_document(self) -> Any:
         uploads = self.cleaned_data["document"]
-        limit, count = settings.ARCHIVE_MAX_UPLOAD_BYTES, settings.ARCHIVE_ZIP_MAX_MEMBERS
+        limit = archive_settings.ARCHIVE_MAX_UPLOAD_BYTES
+        count = archive_settings.ARCHIVE_ZIP_MAX_MEMBERS
         if len(uploads) > count:
             raise forms.ValidationError(
                 f"一次最多上传 {count} 个文件（选择了 {len(uploads)} 个）。"
@@ -336,7 +338,7 @@ class ImportDocumentMixin:
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "opts": opts,
             "title": "导入答复文档",
-            "max_bytes": settings.ARCHIVE_MAX_UPLOAD_BYTES,
+            "max_bytes": archive_settings.ARCHIVE_MAX_UPLOAD_BYTES,
             "may_publish": can_publish(request.user),
             **context,
         }

@@ -17,11 +17,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition
 
 from replies import exports, openapi
 from replies.filters import ReplyFilter
 from replies.models import Reply
+from replies.ratelimit import rate_limited
 from replies.search import highlight, query
 
 app_name = "api"
@@ -125,8 +127,13 @@ ALLOW = "GET, HEAD, OPTIONS"
 
 
 def _get_only(view):
-    """GET/HEAD with CORS headers, OPTIONS as a CORS preflight, anything else a JSON 405."""
+    """GET/HEAD with CORS headers, OPTIONS as a CORS preflight, anything else a JSON 405.
 
+    The API reads only and uses no cookie, so it is exempt from CSRF checks, which would
+    answer a POST with an HTML 403 first."""
+
+    @csrf_exempt
+    @rate_limited("api")
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method == "OPTIONS":
@@ -223,6 +230,7 @@ def docs(request: HttpRequest) -> HttpResponse:
     )
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Any other address under /api/."""
     return _error(ApiError(404, "没有这个接口"))

@@ -7,5 +7,8 @@ class RepliesConfig(AppConfig):
     verbose_name = "提案答复"
 
     def ready(self) -> None:
-        from replies import checks  # noqa: F401  (system checks)
+        from replies import (
+            checks,  # noqa: F401  (system checks)
+            dblog,  # noqa: F401  (slow-query logging)
+        )
         from replies.search import signals  # noqa: F401  (keeps the search index current)

@@ -402,6 +402,7 @@ class ReplyVersion(models.Model):
 
 
 # The search tables live with the search code; importing them here registers them with the app.
+from replies.ratelimit import RateCounter  # noqa: E402, F401
 from replies.search.models import (  # noqa: E402, F401
     ReplySearch,
     ReplySearchChunk,

@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from replies import views
 from replies.feeds import ReplyFeed
+from replies.ratelimit import rate_limited
 
 
 class TextConverter:
@@ -35,7 +36,7 @@ urlpatterns = [
     path("sessions/<text:council>/<int:term>-<int:number>/", views.session_detail, name="session"),
     path("directory/", views.directory, name="directory"),
     path("stats/", views.stats, name="stats"),
-    path("feed/", ReplyFeed(), name="feed"),
+    path("feed/", rate_limited("feed")(ReplyFeed()), name="feed"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("export.jsonl", views.export_jsonl, name="export_jsonl"),
     path("open-data/", views.open_data, name="open_data"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 from django.db.models import Q
@@ -13,17 +14,20 @@ from django.utils import timezone
 from replies import browse, exports, figures, proposals
 from replies.filters import clean_param
 from replies.models import Department, NamedModel, Reply, Sector, Session
+from replies.ratelimit import rate_limited
 
 
 def _public_replies():
     return Reply.objects.public().select_related("session", "department", "sector")
 
 
+@rate_limited("search")
 def home(request: HttpRequest) -> HttpResponse:
     listing = browse.build_listing(request.GET, path=request.path)
     return render(request, "replies/home.html", {"listing": listing})
 
 
+@rate_limited("search")
 def stats(request: HttpRequest) -> HttpResponse:
     """Figures of the public replies under the search page's query and filters."""
     state, filterset, found = browse.matching(request.GET)
@@ -39,6 +43,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     )
 
 
+@rate_limited("search")
 def _entity_page(
     request: HttpRequest, template: str, fixed: dict[str, str], scope: Q, **context
 ) -> HttpResponse:
@@ -179,13 +184,30 @@ def _render_reply(request: HttpRequest, reply: Reply) -> HttpResponse:
     return render(request, "replies/detail.html", context)
 
 
+#: Content types a source file may be served with, by suffix; anything else (HTML above all,
+#: which would run in the site's origin if a browser rendered it) is an opaque download.
+SOURCE_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".txt": "text/plain",
+}
+
+
 def reply_source(request: HttpRequest, pk: int) -> FileResponse:
+    """The uploaded original, always as an attachment that no browser runs: a safe content
+    type, ``nosniff``, and ``Content-Security-Policy: sandbox`` should it be opened anyway."""
     reply = get_object_or_404(Reply.objects.public(), pk=pk)
     if not reply.source_file:
         raise Http404("没有原始文件")
-    return FileResponse(
-        reply.source_file.open("rb"), as_attachment=True, filename=reply.source_name or None
+    name = reply.source_name or PurePosixPath(reply.source_file.name).name
+    response = FileResponse(reply.source_file.open("rb"), as_attachment=True, filename=name)
+    response["Content-Type"] = SOURCE_TYPES.get(
+        PurePosixPath(name).suffix.lower(), "application/octet-stream"
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 def _export(request: HttpRequest, lines, content_type: str, suffix: str) -> StreamingHttpResponse:
@@ -199,10 +221,12 @@ def _export(request: HttpRequest, lines, content_type: str, suffix: str) -> Stre
     return response
 
 
+@rate_limited("export")
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return _export(request, exports.csv_lines, "text/csv; charset=utf-8", "csv")
 
 
+@rate_limited("export")
 def export_jsonl(request: HttpRequest) -> StreamingHttpResponse:
     return _export(request, exports.jsonl_lines, "application/jsonl; charset=utf-8", "jsonl")
 

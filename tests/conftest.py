@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 
 from replies.models import Department, Disclosure, Reply, Session, Status
 from replies.search.index import index_replies
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders under this checkout's var/, not the machine-wide /tmp/pytest-of-<user>:
+    there a pytest run of another checkout removes all but the three newest sessions' folders
+    and makes the parent 0700 again, under the embedded servers that tests start as the
+    ``embedded_postgres`` user. ``--basetemp`` given on the command line wins."""
+    if not config.option.basetemp:
+        config.option.basetemp = str(ROOT / "var" / "pytest-tmp")
 
 
 @pytest.fixture

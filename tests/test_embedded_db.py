@@ -1,5 +1,6 @@
 """The embedded server: started once per data dir, reused, and keeping its data."""
 
+import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -62,3 +63,62 @@ def test_concurrent_starts_make_one_server(data_dir):
     with ThreadPoolExecutor(3) as pool:
         pids = set(pool.map(start, range(3)))
     assert len(pids) == 1
+
+
+SETUP = (
+    "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; "
+    "django.setup(); from django.conf import settings; from django.db import connection; "
+    "from config.embedded_db import ensure_server, server_status, stop_server; "
+    "data = settings.ARCHIVE_DATA_DIR; "
+)
+
+
+def _manage(data_dir, *args, code=None):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(ARCHIVE_DATA_DIR=str(data_dir), DEBUG="true")
+    command = [sys.executable, "-c", code] if code else [sys.executable, "manage.py", *args]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def _django(data_dir, code: str) -> list[str]:
+    """Run ``code`` after django.setup() in a new process; its printed lines."""
+    out = _manage(data_dir, code=SETUP + code)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.splitlines()
+
+
+def test_importing_the_settings_starts_nothing_the_first_connection_does(data_dir):
+    printed = _django(
+        data_dir,
+        "print(server_status(data)); "
+        "cursor = connection.cursor(); cursor.execute('SELECT current_database()'); "
+        "print(cursor.fetchone()[0], server_status(data) is not None)",
+    )
+    assert printed[:2] == ["None", "archive True"]
+
+
+def test_manage_db_start_status_stop(data_dir):
+    status = _manage(data_dir, "db", "status")
+    assert status.returncode == 1 and "没有运行" in status.stdout
+    assert not (data_dir / "pgdata").exists(), "status must not start the server"
+    start = _manage(data_dir, "db", "start")
+    assert start.returncode == 0 and "已就绪" in start.stdout, start.stderr
+    status = _manage(data_dir, "db", "status")
+    assert status.returncode == 0 and "运行中" in status.stdout
+    pid = server_status(data_dir)["pid"]
+    assert f"pid {pid}" in status.stdout
+    stop = _manage(data_dir, "db", "stop")
+    assert stop.returncode == 0 and "已停止" in stop.stdout
+    assert server_status(data_dir) is None
+    assert "没有运行" in _manage(data_dir, "db", "stop").stdout
+
+
+def test_a_server_restarted_behind_a_live_process_is_found_again(data_dir):
+    """The backend asks where the server listens on each new connection."""
+    printed = _django(
+        data_dir,
+        "connection.ensure_connection(); connection.close(); "
+        "stop_server(data); ensure_server(data); "
+        "cursor = connection.cursor(); cursor.execute('SELECT 1'); print(cursor.fetchone())",
+    )
+    assert printed == ["(1,)"]

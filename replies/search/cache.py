@@ -14,9 +14,10 @@ import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+
+from replies.conf import archive_settings
 
 T = TypeVar("T")
 
@@ -30,7 +31,7 @@ def generation() -> int:
 
 
 def enabled() -> bool:
-    return getattr(settings, "SEARCH_CACHE_SECONDS", 300) > 0
+    return archive_settings.SEARCH_CACHE_SECONDS > 0
 
 
 def cached(key: tuple, compute: Callable[[], T], gen: int | None = None) -> T:
@@ -44,5 +45,5 @@ def cached(key: tuple, compute: Callable[[], T], gen: int | None = None) -> T:
     if hit is not None:
         return hit
     value = compute()
-    cache.set(name, value, settings.SEARCH_CACHE_SECONDS)
+    cache.set(name, value, archive_settings.SEARCH_CACHE_SECONDS)
     return value

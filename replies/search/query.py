@@ -23,6 +23,7 @@ the number of matches. Counts and candidates are cached per index generation (``
 from __future__ import annotations
 
 import bisect
+import datetime
 import logging
 import math
 import unicodedata
@@ -50,6 +51,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from replies.conf import archive_settings
 from replies.models import Reply
 from replies.search import stats
 from replies.search.cache import cached
@@ -483,10 +485,40 @@ def _storable(text: str) -> str:
     return "".join(kinds.get(unicodedata.category(ch), ch) for ch in text)
 
 
+def _worth_logging(key: str, parsed: ParsedQuery) -> bool:
+    """Junk is not logged: overlong queries, queries of many words, links, and queries
+    without a letter or an ideograph (digits and punctuation alone teach staff nothing)."""
+    limit = archive_settings.SEARCH_ZERO_LOG_MAX_CHARS
+    raw = parsed.raw.lower()
+    return (
+        len(key) <= limit
+        and len(raw) <= 4 * limit
+        and sum(map(len, parsed.groups)) + len(parsed.excluded)
+        <= archive_settings.SEARCH_ZERO_LOG_MAX_TERMS
+        and any(unicodedata.category(ch).startswith("L") for ch in key)
+        and "://" not in raw
+        and "www." not in raw
+    )
+
+
+def _room_for_a_new_row() -> bool:
+    """At most SEARCH_ZERO_LOG_MAX_ROWS rows: when full, rows unseen for SEARCH_ZERO_LOG_DAYS
+    make room; if none is that old, new queries are not recorded (those there still count)."""
+    from replies.search.models import ZeroResultQuery
+
+    rows = ZeroResultQuery.objects
+    if rows.count() < archive_settings.SEARCH_ZERO_LOG_MAX_ROWS:
+        return True
+    cutoff = timezone.now() - datetime.timedelta(days=archive_settings.SEARCH_ZERO_LOG_DAYS)
+    rows.filter(last_seen__lt=cutoff).delete()
+    return rows.count() < archive_settings.SEARCH_ZERO_LOG_MAX_ROWS
+
+
 def _log_zero(parsed: ParsedQuery, base: QuerySet) -> None:
-    """Record a query that found nothing among all public replies (not due to a filter)."""
+    """Record a query that found nothing among all public replies (not due to a filter):
+    one row per normalised query, counted, within the bounds above."""
     key = normalized_query(parsed)
-    if not key:
+    if not key or not _worth_logging(key, parsed):
         return
     example = _storable(parsed.raw)[:300]
     from replies.search.models import ZeroResultQuery
@@ -495,12 +527,15 @@ def _log_zero(parsed: ParsedQuery, base: QuerySet) -> None:
         if narrow(Reply.objects.public(), parsed).exists():
             return
         with transaction.atomic():
-            entry, created = ZeroResultQuery.objects.select_for_update().get_or_create(
-                query=key, defaults={"example": example, "count": 1}
-            )
-            if not created:
+            entry = ZeroResultQuery.objects.select_for_update().filter(query=key).first()
+            if entry is not None:
                 ZeroResultQuery.objects.filter(pk=entry.pk).update(
                     count=F("count") + 1, example=example, last_seen=timezone.now()
+                )
+            elif _room_for_a_new_row():
+                # one statement; a concurrent first sighting of the same query is not counted
+                ZeroResultQuery.objects.bulk_create(
+                    [ZeroResultQuery(query=key, example=example, count=1)], ignore_conflicts=True
                 )
     except DatabaseError:  # logging must never break a search
         logger.exception("could not record a zero-result query")

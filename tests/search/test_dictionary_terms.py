@@ -123,8 +123,10 @@ def _fresh_words(reply) -> str:
 
 @pytest.fixture
 def staff_client(client, db):
-    get_user_model().objects.create_superuser("staff", "staff@example.org", "pw-for-tests")
-    assert client.login(username="staff", password="pw-for-tests")
+    # force_login: django-axes checks every password login against a request.
+    client.force_login(
+        get_user_model().objects.create_superuser("staff", "staff@example.org", "pw-for-tests")
+    )
     return client
 
 

@@ -4,12 +4,14 @@ listed for staff in the admin; what found nothing only because of a filter is no
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from replies.models import Disclosure, Reply, Status
 from replies.search import query
@@ -97,8 +99,10 @@ def test_staff_see_the_log_in_the_admin(client, reply):
         query.search(None, "无此词乙 -云杉")
     url = reverse(CHANGELIST)
     assert client.get(url).status_code == 302  # anonymous: to the login page
-    get_user_model().objects.create_superuser("staff", "staff@example.org", "pw-for-tests")
-    assert client.login(username="staff", password="pw-for-tests")
+    # force_login: django-axes checks every password login against a request.
+    client.force_login(
+        get_user_model().objects.create_superuser("staff", "staff@example.org", "pw-for-tests")
+    )
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -108,3 +112,38 @@ def test_staff_see_the_log_in_the_admin(client, reply):
     assert client.get(reverse("admin:replies_zeroresultquery_add")).status_code == 403
     search = client.get(url, {"q": "无此词乙"}).content.decode()
     assert "无此词乙 -云杉" in search and "无此词甲" not in search
+
+
+def test_junk_and_overlong_queries_are_not_recorded(reply, settings):
+    settings.SEARCH_ZERO_LOG_MAX_CHARS = 10
+    settings.SEARCH_ZERO_LOG_MAX_TERMS = 3
+    for q in (
+        "无此词" * 4,  # 12 characters
+        "甲乙 丙丁 戊己 庚辛",  # four words
+        "12345 678",  # no letter or ideograph
+        "。，、！？",
+        "看 http://垃圾.example",
+        "www.无此.cn",
+        "无此词" + " " * 60,  # overlong as typed
+    ):
+        query.search(None, q)
+    assert logged() == {}
+    query.search(None, "无此词 丙丁 -戊己")
+    assert logged() == {"无此词 丙丁 -戊己": 1}
+
+
+def test_the_log_keeps_at_most_max_rows_and_drops_rows_unseen_for_the_period(reply, settings):
+    settings.SEARCH_ZERO_LOG_MAX_ROWS = 3
+    settings.SEARCH_ZERO_LOG_DAYS = 30
+    for q in ("无此甲", "无此乙", "无此丙", "无此丁"):
+        query.search(None, q)
+    assert logged() == {"无此甲": 1, "无此乙": 1, "无此丙": 1}
+    query.search(None, "无此甲")  # a query already there still counts
+    assert logged() == {"无此甲": 2, "无此乙": 1, "无此丙": 1}
+    # 无此乙 was last seen 31 days ago: it makes room for a new query
+    ZeroResultQuery.objects.filter(query="无此乙").update(
+        last_seen=timezone.now() - datetime.timedelta(days=31)
+    )
+    query.search(None, "无此丁")
+    assert logged() == {"无此甲": 2, "无此丙": 1, "无此丁": 1}
+    assert ZeroResultQuery.objects.count() == 3
