@@ -175,7 +175,7 @@ def test_the_api_answers_a_post_with_a_json_405_even_without_a_csrf_token(url):
         response = method(url)
         assert response.status_code == 405
         assert response["Content-Type"] == "application/json"
-        assert response["Allow"] == "GET, HEAD"
+        assert response["Allow"] == "GET, HEAD, OPTIONS"
         assert response.json() == {"error": "只支持 GET 请求"}
 
 
