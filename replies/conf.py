@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
 
 from replies.ingest.limits import OCR_DEFAULTS
 
@@ -78,7 +79,10 @@ class ArchiveSettings:
     def __getattr__(self, name: str) -> Any:
         if name not in DEFAULTS:
             raise AttributeError(f"Invalid archive setting: {name!r}")
-        return getattr(django_settings, name, DEFAULTS[name])
+        try:
+            return getattr(django_settings, name, DEFAULTS[name])
+        except ImproperlyConfigured:  # outside Django (bench scripts, parser child processes)
+            return DEFAULTS[name]
 
 
 archive_settings = ArchiveSettings()

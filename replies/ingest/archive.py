@@ -17,12 +17,10 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from replies.conf import archive_settings
 from replies.ingest.extract import sniff
-from replies.ingest.pipeline import Rejected, setting
+from replies.ingest.pipeline import Rejected
 
-DEFAULT_MAX_MEMBERS = 1000
-DEFAULT_MAX_BYTES = 500 * 1024 * 1024
-DEFAULT_MAX_RATIO = 100
 #: Members smaller than this uncompressed are not judged by their compression ratio.
 RATIO_FLOOR = 1024 * 1024
 #: Members of a zip that make it a document rather than an archive.
@@ -69,9 +67,9 @@ def members(data: bytes, archive: str, *, max_member_bytes: int) -> Iterator[Mem
 
     ``archive`` names the archive in messages; ``max_member_bytes`` is the limit for one file.
     """
-    max_members = setting("ARCHIVE_ZIP_MAX_MEMBERS", DEFAULT_MAX_MEMBERS)
-    max_bytes = setting("ARCHIVE_ZIP_MAX_BYTES", DEFAULT_MAX_BYTES)
-    max_ratio = setting("ARCHIVE_ZIP_MAX_RATIO", DEFAULT_MAX_RATIO)
+    max_members = int(archive_settings.ARCHIVE_ZIP_MAX_MEMBERS)
+    max_bytes = int(archive_settings.ARCHIVE_ZIP_MAX_BYTES)
+    max_ratio = float(archive_settings.ARCHIVE_ZIP_MAX_RATIO)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:

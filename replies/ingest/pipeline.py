@@ -10,25 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from replies.conf import archive_settings
 from replies.ingest.clean import clean
 from replies.ingest.extract import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_TIMEOUT,
     ExtractionError,
     extract_bytes,
 )
 from replies.ingest.fields import NotAReply, parse
 from replies.ingest.parsed import ParsedReply
 
-Number = TypeVar("Number", int, float)
-
 #: The review flag of every reply read by OCR: never published before an editor checks it.
 OCR_REVIEW = "文字识别 · 需核对"
-
-#: Default of settings.ARCHIVE_MAX_BODY_CHARS: far beyond any real reply.
-DEFAULT_MAX_BODY_CHARS = 200_000
 
 LABELS_FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "result_labels.json"
 
@@ -46,8 +40,8 @@ def default_result_classes() -> dict[str, str]:
 def limits() -> tuple[int, float]:
     """(max bytes, extraction timeout) from Django settings when configured."""
     return (
-        setting("ARCHIVE_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES),
-        setting("ARCHIVE_EXTRACT_TIMEOUT", float(DEFAULT_TIMEOUT)),
+        int(archive_settings.ARCHIVE_MAX_UPLOAD_BYTES),
+        float(archive_settings.ARCHIVE_EXTRACT_TIMEOUT),
     )
 
 
@@ -92,19 +86,9 @@ def parse_bytes(
 
 def check_body_size(chars: int) -> None:
     """Refuse a body longer than settings.ARCHIVE_MAX_BODY_CHARS (no reply is that long)."""
-    limit = setting("ARCHIVE_MAX_BODY_CHARS", DEFAULT_MAX_BODY_CHARS)
+    limit = int(archive_settings.ARCHIVE_MAX_BODY_CHARS)
     if chars > limit:
         raise Rejected(f"正文过长（清理后 {chars:,} 字，上限 {limit:,} 字），不像一份答复，未导入")
-
-
-def setting(name: str, default: Number) -> Number:
-    """A numeric Django setting (of default's type), or default when Django is not configured."""
-    try:
-        from django.conf import settings
-
-        return type(default)(getattr(settings, name, default))
-    except Exception:
-        return default
 
 
 def parse_path(path: Path, result_classes: Mapping[str, str], **kwargs: Any) -> ParsedReply:

@@ -75,13 +75,10 @@ class OcrLine:
 
 def setting(name: str) -> Any:
     """An ARCHIVE_OCR_* setting, or its default when Django is not configured."""
-    default = DEFAULTS[name]
-    try:
-        from django.conf import settings
+    from replies.conf import archive_settings
 
-        value = getattr(settings, name, default)
-    except Exception:
-        value = default
+    default = DEFAULTS[name]
+    value = getattr(archive_settings, name)
     return value if isinstance(default, str) else type(default)(value)
 
 
