@@ -54,3 +54,40 @@ def test_a_committed_change_moves_the_generation_and_refreshes_results(caching, 
     index_replies([one.pk])
     assert found("硅巷") == [two.pk]
     assert found("硅巷", "newest") == [two.pk]
+
+
+def test_a_change_that_leaves_the_index_alone_still_refreshes_filters_and_facets(
+    caching, make_reply, client
+):
+    """A new result class does not change the indexed text; the cached counts, facets and
+    API answers must follow it all the same (migration 0015)."""
+    reply = make_reply(
+        body="推进硅巷科创街区建设。", result_class="A", proposal_title="关于硅巷甲区改造的提案"
+    )
+    make_reply(body="硅巷二期工程。", number="099", number_int=99, result_class="B")
+
+    def shown(path: str) -> bool:
+        return "硅巷</mark>甲区改造" in client.get(path).content.decode()
+
+    def api_ids(query: str) -> set[int]:
+        return {item["id"] for item in client.get(f"/api/replies/?{query}").json()["results"]}
+
+    assert shown("/?q=硅巷&result=A")
+    assert reply.pk in api_ids("q=硅巷&result=A")
+    facet_before = client.get("/?q=硅巷").content.decode()
+    before = generation()
+
+    reply.result_class = "C"
+    reply.save(update_fields=["result_class"])
+
+    assert generation() > before
+    assert not shown("/?q=硅巷&result=A")
+    assert shown("/?q=硅巷&result=C")
+    assert reply.pk not in api_ids("q=硅巷&result=A")
+    assert client.get("/?q=硅巷").content.decode() != facet_before
+
+    department = reply.department
+    department.name = "测试市硅巷管理局"
+    before = generation()
+    department.save()
+    assert generation() > before
