@@ -94,7 +94,7 @@ def _session_fields(reply: Reply) -> dict[str, Any]:
 
 
 def _summary(request: HttpRequest, reply: Reply, terms: list[str], score: Any) -> dict:
-    snippets = highlight.snippets(reply.body, terms) if terms else []
+    snippets = highlight.snippets(reply.body_start, terms) if terms else []
     if terms and not snippets:
         snippets = [
             s
@@ -164,7 +164,7 @@ def reply_list(request: HttpRequest) -> JsonResponse:
             raise ApiError(400, f"sort 只能是 {'、'.join(query.SORTS)}", parameter="sort")
         base = apply_filters(Reply.objects.public(), request.GET)
         outcome = query.search(base, request.GET.get("q", ""), sort)
-        ordered = outcome.results.select_related("session", "department", "sector")
+        ordered = outcome.results.select_related("session", "department", "sector").with_excerpt()
         count = ordered.count()
         last = max(1, -(-count // size))
         if page > last:

@@ -224,14 +224,12 @@ def build_listing(
     if outcome.notice:
         notices.append(outcome.notice)
 
-    results = outcome.results.select_related("session", "department")
-    if not q:
-        results = results.defer("body")
+    results = outcome.results.select_related("session", "department").with_excerpt()
     page = Paginator(results, PAGE_SIZE).get_page(state.get("page"))
     replies = with_links(list(page.object_list), q)
     for reply in replies:
         reply.title_html, _ = search_hook.mark(reply.proposal_title or reply.title, outcome.terms)
-        reply.snippets = search_hook.snippets(reply.body, outcome.terms) if q else []
+        reply.snippets = search_hook.snippets(reply.body_start, outcome.terms) if q else []
     page.object_list = replies
 
     names = tuple(name for name in FACETS if name not in fixed)
@@ -326,6 +324,8 @@ FEED_IGNORES = ("page", "sort")
 SAMPLE_NOTE = "示例数据"
 #: Characters of the first lines shown in an entry's summary (without a query).
 FEED_EXCERPT = 200
+#: Characters of a body on one reply page; a longer body is shown in parts (``?part=``).
+BODY_PART_CHARS = 50_000
 
 
 def feed_url(state: dict[str, str]) -> str:
@@ -398,9 +398,9 @@ def _feed_summary(reply: Reply, terms: list[str]) -> SafeString:
     parts = [f"<p>{escape(' · '.join(meta))}</p>"]
     if reply.is_sample:
         parts.append(f"<p>［{SAMPLE_NOTE}］虚构的演示内容，不是真实公文。</p>")
-    excerpts = search_hook.snippets(reply.body, terms) if terms else []
+    excerpts = search_hook.snippets(reply.body_start, terms) if terms else []
     if not excerpts:
-        lines = [line.strip() for line in reply.body.splitlines() if line.strip()][:2]
+        lines = [line.strip() for line in reply.body_start.splitlines() if line.strip()][:2]
         text = "\n".join(lines)
         excerpts = [escape(text[:FEED_EXCERPT] + ("…" if len(text) > FEED_EXCERPT else ""))]
     parts.extend(f"<p>{excerpt}</p>" for excerpt in excerpts)
@@ -423,7 +423,7 @@ def build_feed(params: QueryDict) -> FeedData:
     filterset = ReplyFilter(state, queryset=public)
     q = state.get("q", "")
     outcome = search_hook.search(filterset.filter_except(public), q, "newest")
-    replies = outcome.results.select_related("session", "department")[:FEED_SIZE]
+    replies = outcome.results.select_related("session", "department").with_excerpt()[:FEED_SIZE]
     conditions = describe(state, filterset)
     title = "政协提案答复库 · 最新答复" + (f"（{'，'.join(conditions)}）" if conditions else "")
     return FeedData(
@@ -607,13 +607,41 @@ def citation(reply: Reply, url: str) -> str:
     return f"{author}. {sample}{reply.display_title}[EB/OL]. {published}[{today:%Y-%m-%d}]. {url}."
 
 
-def reply_page(reply: Reply, q: str = "") -> dict[str, Any]:
-    """Context for the reply page: body blocks, TOC, hits, sibling and related replies."""
+def body_parts(body: str, size: int = BODY_PART_CHARS) -> list[tuple[int, int]]:
+    """``(start, end)`` of the parts a long body is shown in: at most ``size`` characters
+    each, ending after a line break where the part has one."""
+    parts, start = [], 0
+    while start < len(body):
+        end = min(start + size, len(body))
+        if end < len(body):
+            cut = body.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        parts.append((start, end))
+        start = end
+    return parts or [(0, 0)]
+
+
+def _part_number(value: Any, parts: int) -> int:
+    try:
+        return min(max(int(value), 1), parts)
+    except (TypeError, ValueError):
+        return 1
+
+
+def reply_page(reply: Reply, q: str = "", part: Any = 1) -> dict[str, Any]:
+    """Context for the reply page: body blocks (of one part of a long body), TOC, hits,
+    sibling and related replies."""
     terms = search_hook.query_terms(q) if q else []
     session = reply.session
     link = permalink(reply)
+    parts = body_parts(reply.body)
+    number = _part_number(part, len(parts))
+    start, end = parts[number - 1]
+    text = reply.body[start:end]
     sections = list(reply.sections.all())
-    blocks, toc, hits = body_blocks(reply.body, sections, terms)
+    if len(parts) > 1:  # the headings of this part only
+        sections = [s for s in sections if s.heading and s.heading[:12] in text]
+    blocks, toc, hits = body_blocks(text, sections, terms)
     public = Reply.objects.public().select_related("session", "department").defer("body")
     siblings = []
     if reply.session_id and reply.number:
@@ -641,6 +669,10 @@ def reply_page(reply: Reply, q: str = "") -> dict[str, Any]:
         "co_departments": list(reply.co_departments.all()),
         "blocks": blocks,
         "toc": toc,
+        "part": number,
+        "parts": len(parts),
+        "part_numbers": range(1, len(parts) + 1) if len(parts) > 1 else [],
+        "body_chars": len(reply.body),
         "q": q,
         "hits": hits,
         "first_hit_section": first_hit_section(blocks),

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -219,10 +220,20 @@ class Status(models.TextChoices):
 UNTITLED = "（无标题答复）"
 
 
+#: Characters of a body that listings, feeds and API summaries read for their snippets: a
+#: page costs the same whatever the length of the replies on it.
+EXCERPT_CHARS = 20_000
+
+
 class ReplyQuerySet(models.QuerySet):
     def public(self) -> ReplyQuerySet:
         """Replies anyone may see: published and not marked 不予公开."""
         return self.filter(status=Status.PUBLISHED).exclude(disclosure=Disclosure.WITHHELD)
+
+    def with_excerpt(self) -> ReplyQuerySet:
+        """Without the body, but with its first :data:`EXCERPT_CHARS` characters as
+        ``body_start`` (read by the database, so a huge body never leaves it)."""
+        return self.defer("body").annotate(body_start=Left("body", EXCERPT_CHARS))
 
 
 class Reply(models.Model):

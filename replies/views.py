@@ -177,7 +177,9 @@ def _redirect_keeping_query(
 
 
 def _render_reply(request: HttpRequest, reply: Reply) -> HttpResponse:
-    context = browse.reply_page(reply, clean_param(request.GET.get("q", "")))
+    context = browse.reply_page(
+        reply, clean_param(request.GET.get("q", "")), request.GET.get("part", 1)
+    )
     site = f"{request.scheme}://{request.get_host()}"
     context["absolute_url"] = site + context["permalink"]
     context["citation"] = browse.citation(reply, site + context["permalink_display"])
