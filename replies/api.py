@@ -20,11 +20,10 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition
 
-from replies import exports, openapi
+from replies import exports, openapi, search
 from replies.filters import ReplyFilter
 from replies.models import Reply
 from replies.ratelimit import rate_limited
-from replies.search import highlight, query
 
 app_name = "api"
 
@@ -94,12 +93,12 @@ def _session_fields(reply: Reply) -> dict[str, Any]:
 
 
 def _summary(request: HttpRequest, reply: Reply, terms: list[str], score: Any) -> dict:
-    snippets = highlight.snippets(reply.body_start, terms) if terms else []
+    snippets = search.snippets(reply.body_start, terms) if terms else []
     if terms and not snippets:
         snippets = [
             s
-            for s in (highlight.snippets(reply.title, terms) or [])
-            + (highlight.snippets(reply.proposal_title, terms) or [])
+            for s in (search.snippets(reply.title, terms) or [])
+            + (search.snippets(reply.proposal_title, terms) or [])
         ][:2]
     return {
         "id": reply.pk,
@@ -160,10 +159,10 @@ def reply_list(request: HttpRequest) -> JsonResponse:
         page = _int_param(request, "page", 1, 1, 10**6)
         size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
         sort = request.GET.get("sort") or "relevance"
-        if sort not in query.SORTS:
-            raise ApiError(400, f"sort 只能是 {'、'.join(query.SORTS)}", parameter="sort")
+        if sort not in search.SORTS:
+            raise ApiError(400, f"sort 只能是 {'、'.join(search.SORTS)}", parameter="sort")
         base = apply_filters(Reply.objects.public(), request.GET)
-        outcome = query.search(base, request.GET.get("q", ""), sort)
+        outcome = search.search(base, request.GET.get("q", ""), sort)
         ordered = outcome.results.select_related("session", "department", "sector").with_excerpt()
         count = ordered.count()
         last = max(1, -(-count // size))

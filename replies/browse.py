@@ -20,7 +20,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from replies import search_hook
+from replies import search
 from replies.filters import (
     FACETS,
     RANGE_FILTERS,
@@ -220,7 +220,8 @@ def build_listing(
     sort = state.get("sort", "")
     if sort not in SORTS or (sort == "relevance" and not q):
         sort = "relevance" if q else "newest"
-    outcome = search_hook.search(filterset.filter_except(public), q, sort)
+    outcome = search.search(filterset.filter_except(public), q, sort)
+    search.record_zero_result(outcome)
     if outcome.notice:
         notices.append(outcome.notice)
 
@@ -228,8 +229,8 @@ def build_listing(
     page = Paginator(results, PAGE_SIZE).get_page(state.get("page"))
     replies = with_links(list(page.object_list), q)
     for reply in replies:
-        reply.title_html, _ = search_hook.mark(reply.proposal_title or reply.title, outcome.terms)
-        reply.snippets = search_hook.snippets(reply.body_start, outcome.terms) if q else []
+        reply.title_html, _ = search.mark(reply.proposal_title or reply.title, outcome.terms)
+        reply.snippets = search.snippets(reply.body_start, outcome.terms) if q else []
     page.object_list = replies
 
     names = tuple(name for name in FACETS if name not in fixed)
@@ -241,7 +242,7 @@ def build_listing(
             str(public.query) if base is not None else "",
         ),
         lambda: facet_counts(
-            filterset, public, narrow=lambda qs: search_hook.narrow(qs, q), names=names
+            filterset, public, narrow=lambda qs: search.narrow(qs, q), names=names
         ),
     )
     for facet in facets:
@@ -309,7 +310,7 @@ def _suggestions(
         if chip.name == "q":
             found = filterset.filter_except(public)
         else:
-            found = search_hook.narrow(filterset.filter_except(public, skip=chip.name), q)
+            found = search.narrow(filterset.filter_except(public, skip=chip.name), q)
         count = found.count()
         if count:
             suggestions.append(Suggestion(chip, count))
@@ -349,7 +350,7 @@ def matching(
     state = {k: v for k, v in _state(params).items() if k not in FEED_IGNORES}
     public = Reply.objects.public()
     filterset = ReplyFilter({**state, **(fixed or {})}, queryset=public)
-    found = search_hook.narrow(filterset.filter_except(public), state.get("q", ""))
+    found = search.narrow(filterset.filter_except(public), state.get("q", ""))
     return state, filterset, found
 
 
@@ -398,7 +399,7 @@ def _feed_summary(reply: Reply, terms: list[str]) -> SafeString:
     parts = [f"<p>{escape(' · '.join(meta))}</p>"]
     if reply.is_sample:
         parts.append(f"<p>［{SAMPLE_NOTE}］虚构的演示内容，不是真实公文。</p>")
-    excerpts = search_hook.snippets(reply.body_start, terms) if terms else []
+    excerpts = search.snippets(reply.body_start, terms) if terms else []
     if not excerpts:
         lines = [line.strip() for line in reply.body_start.splitlines() if line.strip()][:2]
         text = "\n".join(lines)
@@ -422,7 +423,7 @@ def build_feed(params: QueryDict) -> FeedData:
     public = Reply.objects.public()
     filterset = ReplyFilter(state, queryset=public)
     q = state.get("q", "")
-    outcome = search_hook.search(filterset.filter_except(public), q, "newest")
+    outcome = search.search(filterset.filter_except(public), q, "newest")
     replies = outcome.results.select_related("session", "department").with_excerpt()[:FEED_SIZE]
     conditions = describe(state, filterset)
     title = "政协提案答复库 · 最新答复" + (f"（{'，'.join(conditions)}）" if conditions else "")
@@ -565,14 +566,14 @@ def body_blocks(
         if split:
             section = pending.pop(0)
             anchor = f"section-{section.number}"
-            html, n = search_hook.mark(split[0], terms)
+            html, n = search.mark(split[0], terms)
             blocks.append(Block("heading", html, anchor, split[0]))
             toc.append(TocEntry(anchor, section.number, section.heading))
             hits += n
             line = split[1]
             if not line:
                 continue
-        html, n = search_hook.mark(line, terms)
+        html, n = search.mark(line, terms)
         blocks.append(Block("paragraph", html))
         hits += n
     _anchor_first_hit(blocks)
@@ -631,7 +632,7 @@ def _part_number(value: Any, parts: int) -> int:
 def reply_page(reply: Reply, q: str = "", part: Any = 1) -> dict[str, Any]:
     """Context for the reply page: body blocks (of one part of a long body), TOC, hits,
     sibling and related replies."""
-    terms = search_hook.query_terms(q) if q else []
+    terms = search.query_terms(q) if q else []
     session = reply.session
     link = permalink(reply)
     parts = body_parts(reply.body)
@@ -652,7 +653,7 @@ def reply_page(reply: Reply, q: str = "", part: Any = 1) -> dict[str, Any]:
                 .order_by("doc_kind", "department__name")
             )
         )
-    related = search_hook.related(
+    related = search.related_replies(
         public.exclude(pk=reply.pk).exclude(
             Q(session_id=reply.session_id, number=reply.number) if reply.session_id else Q(pk=None)
         ),

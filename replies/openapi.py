@@ -12,7 +12,7 @@ from typing import Any
 
 from replies.exports import FIELDS, LINKS
 from replies.models import DocKind, ResultClass
-from replies.search.query import SORTS
+from replies.search import SORTS
 
 _STR = {"type": "string"}
 _STR_OR_NULL = {"type": ["string", "null"]}

@@ -259,3 +259,10 @@ def parse_session(text: str) -> tuple[int, int] | None:
     if not term or not session:
         return None
     return term, session
+
+
+def normalized_query(parsed: ParsedQuery) -> str:
+    """A canonical text of the query (cache keys, the zero-result log)."""
+    parts = [" OR ".join(t.text for t in group) for group in parsed.groups]
+    parts += [f"-{t.text}" for t in parsed.excluded]
+    return " ".join(parts)[:300]

@@ -23,10 +23,7 @@ the number of matches. Counts and candidates are cached per index generation (``
 from __future__ import annotations
 
 import bisect
-import datetime
-import logging
 import math
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,7 +31,7 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -49,17 +46,13 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
-from replies.conf import archive_settings
 from replies.models import Reply
 from replies.search import stats
 from replies.search.cache import cached
 from replies.search.index import TIERS, tier_lexeme
-from replies.search.parse import ParsedQuery, Term, parse_query
+from replies.search.parse import ParsedQuery, Term, normalized_query, parse_query
 from replies.search.tokenize import compact, term_lexemes, tsquery_literal
-
-logger = logging.getLogger(__name__)
 
 #: How many matches are scored in full for relevance order.
 CANDIDATES = 100
@@ -348,13 +341,9 @@ def search(
     if sort != "relevance":
         ordered = matched.order_by(*_ORDERS[sort])
         first, count = cached(("first", *key), lambda: _first(ordered, parsed))
-        if not parsed.is_empty and count == 0:
-            _log_zero(parsed, base)
         results = Results(ordered, base, count, first, parsed)
         return SearchOutcome(results, parsed, terms, sort=sort)
     ranked, scores, count = cached(("ranked", *key), lambda: _rank(matched, parsed))
-    if count == 0:
-        _log_zero(parsed, base)
     return _relevance_outcome(base, matched, parsed, terms, ranked, scores, count)
 
 
@@ -469,77 +458,3 @@ def _relevance_outcome(
         ).order_by(F("search_rank").asc(nulls_last=True), "-search_head", *_ORDERS["newest"])
     results = Results(ordered, base, count, ranked, parsed)
     return SearchOutcome(results, parsed, terms, scores, "relevance")
-
-
-# --------------------------------------------------------------------------------------------
-# zero results
-
-
-def normalized_query(parsed: ParsedQuery) -> str:
-    """A canonical text of the query, for the zero-result log."""
-    parts = [" OR ".join(t.text for t in group) for group in parsed.groups]
-    parts += [f"-{t.text}" for t in parsed.excluded]
-    return " ".join(parts)[:300]
-
-
-def _storable(text: str) -> str:
-    """``text`` as PostgreSQL can store it: control characters (NUL …) become spaces and lone
-    surrogates (from a command-line argument that is not UTF-8) are dropped."""
-    kinds = {"Cc": " ", "Cs": ""}
-    return "".join(kinds.get(unicodedata.category(ch), ch) for ch in text)
-
-
-def _worth_logging(key: str, parsed: ParsedQuery) -> bool:
-    """Junk is not logged: overlong queries, queries of many words, links, and queries
-    without a letter or an ideograph (digits and punctuation alone teach staff nothing)."""
-    limit = archive_settings.SEARCH_ZERO_LOG_MAX_CHARS
-    raw = parsed.raw.lower()
-    return (
-        len(key) <= limit
-        and len(raw) <= 4 * limit
-        and sum(map(len, parsed.groups)) + len(parsed.excluded)
-        <= archive_settings.SEARCH_ZERO_LOG_MAX_TERMS
-        and any(unicodedata.category(ch).startswith("L") for ch in key)
-        and "://" not in raw
-        and "www." not in raw
-    )
-
-
-def _room_for_a_new_row() -> bool:
-    """At most SEARCH_ZERO_LOG_MAX_ROWS rows: when full, rows unseen for SEARCH_ZERO_LOG_DAYS
-    make room; if none is that old, new queries are not recorded (those there still count)."""
-    from replies.search.models import ZeroResultQuery
-
-    rows = ZeroResultQuery.objects
-    if rows.count() < archive_settings.SEARCH_ZERO_LOG_MAX_ROWS:
-        return True
-    cutoff = timezone.now() - datetime.timedelta(days=archive_settings.SEARCH_ZERO_LOG_DAYS)
-    rows.filter(last_seen__lt=cutoff).delete()
-    return rows.count() < archive_settings.SEARCH_ZERO_LOG_MAX_ROWS
-
-
-def _log_zero(parsed: ParsedQuery, base: QuerySet) -> None:
-    """Record a query that found nothing among all public replies (not due to a filter):
-    one row per normalised query, counted, within the bounds above."""
-    key = normalized_query(parsed)
-    if not key or not _worth_logging(key, parsed):
-        return
-    example = _storable(parsed.raw)[:300]
-    from replies.search.models import ZeroResultQuery
-
-    try:
-        if narrow(Reply.objects.public(), parsed).exists():
-            return
-        with transaction.atomic():
-            entry = ZeroResultQuery.objects.select_for_update().filter(query=key).first()
-            if entry is not None:
-                ZeroResultQuery.objects.filter(pk=entry.pk).update(
-                    count=F("count") + 1, example=example, last_seen=timezone.now()
-                )
-            elif _room_for_a_new_row():
-                # one statement; a concurrent first sighting of the same query is not counted
-                ZeroResultQuery.objects.bulk_create(
-                    [ZeroResultQuery(query=key, example=example, count=1)], ignore_conflicts=True
-                )
-    except DatabaseError:  # logging must never break a search
-        logger.exception("could not record a zero-result query")

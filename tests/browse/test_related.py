@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from replies import search_hook
+from replies import search
 from replies.browse import permalink
 from replies.models import Department, Disclosure, DocKind, Reply, Sector, Status
 from replies.search import related
@@ -95,7 +95,7 @@ def topics(make_reply):
 def test_same_topic_first_across_departments_and_sectors(topics):
     source = topics["source"]
     public = Reply.objects.public().exclude(pk=source.pk)
-    found = search_hook.related(public, source, limit=5)
+    found = search.related_replies(public, source, limit=5)
     same = {r.pk for r in topics["same_topic"]}
     assert {r.pk for r in found[:3]} == same, [r.proposal_title for r in found]
     assert all(r.pk not in same for r in found[3:])
@@ -136,7 +136,7 @@ def test_a_reply_made_hidden_leaves_the_related_lists(client, topics, make_reply
     assert permalink(gone) not in page_related(client, source)
     # even when the index lags behind, the page's own visibility filter keeps it out
     public = Reply.objects.public().exclude(pk=source.pk)
-    assert gone not in search_hook.related(public, source)
+    assert gone not in search.related_replies(public, source)
 
 
 def test_no_related_without_shared_words(client, make_reply):

@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from replies.search import highlight, query
+from replies import search
 
 
 class Command(BaseCommand):
@@ -16,11 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("query", nargs="+", help="检索词（与网站检索框相同的语法）")
         parser.add_argument("--all", action="store_true", help="列出全部结果（默认前 20 条）")
         parser.add_argument("--json", action="store_true", help="输出 JSON")
-        parser.add_argument("--sort", default="relevance", choices=query.SORTS, help="排序")
+        parser.add_argument("--sort", default="relevance", choices=search.SORTS, help="排序")
 
     def handle(self, *args, **options) -> None:
-        outcome = query.search(None, " ".join(options["query"]), options["sort"])
-        ordered = outcome.results.select_related("session", "department")
+        outcome = search.search(None, " ".join(options["query"]), options["sort"])
+        ordered = outcome.results.select_related("session", "department").with_excerpt()
         count = ordered.count()
         rows = ordered[:] if options["all"] else ordered[:20]
         if options["json"]:
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                     "department": r.department.name if r.department else None,
                     "date": r.reply_date.isoformat() if r.reply_date else None,
                     "score": outcome.scores.get(r.pk),
-                    "snippets": [str(s) for s in highlight.snippets(r.body, outcome.terms)],
+                    "snippets": [str(s) for s in search.snippets(r.body_start, outcome.terms)],
                 }
                 for r in rows
             ]
