@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from replies.conf import archive_settings
+from replies.search.schema import GENERATION_SEQUENCE
 
 T = TypeVar("T")
 
@@ -25,7 +26,7 @@ T = TypeVar("T")
 def generation() -> int:
     """The index generation: changes whenever any search entry changes."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT last_value, is_called FROM replies_search_generation")
+        cursor.execute(f"SELECT last_value, is_called FROM {GENERATION_SEQUENCE}")
         value, called = cursor.fetchone()
     return int(value) if called else 0
 

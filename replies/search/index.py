@@ -26,12 +26,12 @@ from django.db.models import Count, Max
 from replies.models import Reply
 from replies.search import tokenize
 from replies.search.models import (
-    GRAMS_MAX_BYTES,
     ReplySearch,
     ReplySearchChunk,
     UserDictionaryTerm,
 )
 from replies.search.parse import MAX_QUERY_CHARS
+from replies.search.schema import GRAMS_MAX_BYTES
 
 #: Characters per chunk of a very long reply (4 bytes a character at most: under the limit).
 CHUNK_CHARS = GRAMS_MAX_BYTES // 5

@@ -15,10 +15,6 @@ from django.db import models
 
 from replies.search.tokenize import compact
 
-#: Above this many bytes of text the gram function returns NULL (a tsvector must stay under
-#: 1 MB); such a reply is matched through ReplySearchChunk instead.
-GRAMS_MAX_BYTES = 100_000
-
 
 class SearchGrams(models.Func):
     """``replies_search_grams(text)``: the unigram+bigram tsvector the GIN indexes hold."""

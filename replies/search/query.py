@@ -52,6 +52,7 @@ from replies.search import stats
 from replies.search.cache import cached
 from replies.search.index import TIERS, tier_lexeme
 from replies.search.parse import ParsedQuery, Term, normalized_query, parse_query
+from replies.search.schema import TABLE
 from replies.search.tokenize import compact, term_lexemes, tsquery_literal
 
 #: How many matches are scored in full for relevance order.
@@ -59,8 +60,6 @@ CANDIDATES = 100
 #: Two terms closer than this many characters count as near each other.
 NEAR = 20
 SORTS = ("relevance", "newest", "oldest", "number")
-
-_TABLE = "replies_replysearch"
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,7 +205,7 @@ def _score_candidates(parsed: ParsedQuery, ids: list[int], hinted: set[int]) -> 
         return {i: (10.0 if i in hinted else 0.0) for i in ids}
     pairs = [(a[0], b[0]) for i, a in enumerate(groups) for b in groups[i + 1 :]][:6]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT reply_id, head, text FROM {_TABLE} WHERE reply_id = ANY(%s)", [ids])
+        cursor.execute(f"SELECT reply_id, head, text FROM {TABLE} WHERE reply_id = ANY(%s)", [ids])
         rows = cursor.fetchall()
     scores: dict[int, float] = {}
     for reply_id, head, text in rows:

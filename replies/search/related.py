@@ -47,6 +47,7 @@ from django.db import connection, transaction
 
 from replies.search import stats, tokenize
 from replies.search.cache import cached
+from replies.search.schema import TABLE
 
 #: Characters of the body read for key terms.
 BODY_CHARS = 20_000
@@ -76,7 +77,6 @@ EXACT_SIZE_BELOW = 20_000
 MAX_STATEMENTS = 10
 MIN_CHARS, MAX_CHARS = 2, 12
 
-_TABLE = "replies_replysearch"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"^[a-z]{3,}$")
 
@@ -158,7 +158,7 @@ _ESTIMATE = f"""
         THEN c.reltuples / c.relpages
              * (pg_relation_size(c.oid) / current_setting('block_size')::int)
         ELSE 0 END
-    FROM pg_class c WHERE c.oid = '{_TABLE}'::regclass
+    FROM pg_class c WHERE c.oid = '{TABLE}'::regclass
 """
 
 
@@ -173,7 +173,7 @@ def _postings(reply: Any, terms: list[Term]) -> tuple[int, list[int], list[list[
     for term in terms:
         condition, param = term.condition
         arrays += f""",
-            ARRAY(SELECT s.reply_id FROM {_TABLE} s WHERE {condition}
+            ARRAY(SELECT s.reply_id FROM {TABLE} s WHERE {condition}
                   AND s.reply_id NOT IN (SELECT id FROM excluded) LIMIT {DF_CAP})"""
         params.append(param)
     sql = f"""
@@ -183,7 +183,7 @@ def _postings(reply: Any, terms: list[Term]) -> tuple[int, list[int], list[list[
         ), estimate AS MATERIALIZED ({_ESTIMATE})
         SELECT
             (SELECT CASE WHEN e.n >= {EXACT_SIZE_BELOW} THEN e.n::bigint ELSE
-                (SELECT count(*) FROM (SELECT 1 FROM {_TABLE} LIMIT {EXACT_SIZE_BELOW}) AS x)
+                (SELECT count(*) FROM (SELECT 1 FROM {TABLE} LIMIT {EXACT_SIZE_BELOW}) AS x)
              END FROM estimate AS e(n)),
             ARRAY(SELECT id FROM excluded){arrays}
     """
@@ -199,7 +199,7 @@ def _memberships(terms: list[Term], ids: list[int]) -> dict[int, list[bool]]:
     """For each of a few candidates, which of ``terms`` its search text holds (literally): a
     primary-key read of at most :data:`SCORED` rows, never a gram computation."""
     tests = ", ".join("strpos(text, %s) > 0" for _ in terms)
-    sql = f"SELECT reply_id, {tests} FROM {_TABLE} WHERE reply_id = ANY(%s)"
+    sql = f"SELECT reply_id, {tests} FROM {TABLE} WHERE reply_id = ANY(%s)"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*(t.text for t in terms), ids])
         return {row[0]: list(row[1:]) for row in cursor.fetchall()}

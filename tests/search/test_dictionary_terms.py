@@ -145,7 +145,7 @@ def test_adding_a_term_in_the_admin_reindexes(
 def test_zero_result_queries_can_be_added_to_the_dictionary(
     staff_client, docs, django_capture_on_commit_callbacks
 ):
-    query.search(None, f"{WORD}甲 OR 乙丙丁 -戊己")
+    staff_client.get("/", {"q": f"{WORD}甲 OR 乙丙丁 -戊己"})  # the search page logs it
     entry = ZeroResultQuery.objects.get()
     url = reverse("admin:replies_zeroresultquery_changelist")
     with django_capture_on_commit_callbacks(execute=True):
