@@ -6,6 +6,7 @@ import datetime
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from replies.ingest.extract.base import OcrPage
 from replies.ingest.numerals import number_sort_key
 
 #: The keys of ``ingest --json-dir`` output, in order (issue 3).
@@ -70,6 +71,8 @@ class ParsedReply:
     read_from: dict[str, str] = field(default_factory=dict)
     #: Why the reply must be checked by hand besides missing core fields (set by the parser).
     needs_review_reasons: list[str] = field(default_factory=list)
+    #: Pages read by OCR with their text and confidence (scans only; not saved).
+    ocr_pages: list[OcrPage] = field(default_factory=list)
 
     @property
     def missing_core_fields(self) -> list[str]:
