@@ -7,6 +7,10 @@ The bytes wait in ARCHIVE_DATA_DIR/import-pending/<token>/ under a random token.
 parses the chosen files again and saves each through the ingestion pipeline in its own
 transaction (as drafts or published), replacing a conflicting reply only where asked (its
 previous version is kept). Cancelling deletes the pending files and saves nothing.
+
+A scan read by OCR shows each page's image (rendered on request from the pending file by a
+view for staff who may import, ``replies.ingest.page_image``) beside the text read on it and
+the engine's confidence; pages under ``LOW_PAGE_CONFIDENCE`` are marked.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
@@ -32,13 +36,17 @@ from replies import diffs
 from replies.actions import can_publish
 from replies.conf import archive_settings
 from replies.ingest import archive
+from replies.ingest.extract import ExtractionError
 from replies.ingest.load import find_existing, save_reply
+from replies.ingest.page_image import page_jpeg
 from replies.ingest.parsed import ParsedReply
 from replies.ingest.pipeline import Rejected, parse_bytes, result_class_table
 from replies.ingest.report import Outcome, member_file_name
 from replies.models import Reply
 
 PENDING_MAX_AGE = 24 * 3600
+#: A scanned page read with a mean confidence under this is marked for a closer check.
+LOW_PAGE_CONFIDENCE = 0.9
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 FIELD_LABELS = [
     ("title", "标题"), ("council", "政协"), ("term", "届"), ("session", "次会议"),
@@ -91,6 +99,43 @@ class UploadForm(forms.Form):
         return uploads
 
 
+def percent(value: float) -> str:
+    """0.9871 → "98.7%"."""
+    return f"{value:.1%}"
+
+
+@dataclass
+class ScanPage:
+    """One page of a scan in the preview: its image's address, the text read, confidence."""
+
+    number: int
+    image_url: str
+    text: str
+    confidence: str
+    lowest: str
+    #: Read with a low mean confidence, or nothing read on it.
+    low: bool
+
+
+def scan_pages(token: str, item: Item) -> list[ScanPage]:
+    """The OCR pages of a previewed file, with the addresses of their images."""
+    if item.parsed is None:
+        return []
+    return [
+        ScanPage(
+            number=page.number,
+            image_url=reverse(
+                "admin:replies_reply_import_page", args=(token, item.index, page.number)
+            ),
+            text=page.text,
+            confidence=percent(page.confidence),
+            lowest=percent(page.lowest),
+            low=not page.lines or page.confidence < LOW_PAGE_CONFIDENCE,
+        )
+        for page in item.parsed.ocr_pages
+    ]
+
+
 @dataclass
 class Item:
     """One file of an upload (or one member of an uploaded zip) and what was read from it."""
@@ -103,6 +148,13 @@ class Item:
     same_file: Reply | None = None
     existing: Reply | None = None
     diff: list[diffs.Change] = field(default_factory=list)
+    pages: list[ScanPage] = field(default_factory=list)
+
+    @property
+    def ocr_confidence(self) -> str:
+        """The whole scan's OCR confidence as a percentage ("" when not read by OCR)."""
+        value = (self.parsed.source_meta if self.parsed else {}).get("ocr_confidence")
+        return percent(float(value)) if value else ""
 
     @property
     def verdict(self) -> str:
@@ -229,8 +281,36 @@ class ImportDocumentMixin:
     change_list_template = "admin/replies/reply/change_list_import.html"
 
     def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view(self.import_view)  # type: ignore[attr-defined]
-        return [path("import/", view, name="replies_reply_import"), *super().get_urls()]  # type: ignore[misc]
+        site = self.admin_site  # type: ignore[attr-defined]
+        view = site.admin_view(self.import_view)
+        page = site.admin_view(self.page_image_view)
+        return [
+            path("import/", view, name="replies_reply_import"),
+            path(
+                "import/<str:token>/<int:index>/page-<int:number>.jpg",
+                page,
+                name="replies_reply_import_page",
+            ),
+            *super().get_urls(),  # type: ignore[misc]
+        ]
+
+    def page_image_view(
+        self, request: HttpRequest, token: str, index: int, number: int
+    ) -> HttpResponse:
+        """A page of a pending scan as a JPEG, for staff who may import (404 when gone)."""
+        if not self.has_add_permission(request):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        folder = _batch(token)
+        source = folder / str(index) if folder is not None else None
+        if source is None or not source.is_file() or number < 1:
+            raise Http404("上传的文件已失效")
+        try:
+            image = page_jpeg(source.read_bytes(), number)
+        except ExtractionError as exc:
+            raise Http404(str(exc)) from exc
+        response = HttpResponse(image, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):  # type: ignore[attr-defined]
@@ -253,6 +333,7 @@ class ImportDocumentMixin:
         for item in items:
             if item.parsed is None:
                 _forget(token, item.index)  # nothing to save: a rejection is final
+            item.pages = scan_pages(token, item)
         items += rejected or []
         context = {
             "step": "preview",
