@@ -4,7 +4,8 @@ Step 1 reads every upload (each member of a zip, within the ARCHIVE_ZIP_* limits
 it without saving: one preview row per file with the fields read, warnings, the conflicts
 with a saved reply (a field-by-field diff against it) and the rejections with their reasons.
 The bytes wait in ARCHIVE_DATA_DIR/import-pending/<token>/ under a random token. Step 2
-parses the chosen files again and saves each through the ingestion pipeline in its own
+parses the chosen files again (a scan's OCR reading is kept from step 1 instead: OCR takes
+tens of seconds a page) and saves each through the ingestion pipeline in its own
 transaction (as drafts or published), replacing a conflicting reply only where asked (its
 previous version is kept). Cancelling deletes the pending files and saves nothing.
 
@@ -16,6 +17,7 @@ the engine's confidence; pages under ``LOW_PAGE_CONFIDENCE`` are marked.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 import shutil
@@ -210,8 +212,28 @@ def _load(token: str) -> dict[int, tuple[bytes, str]] | None:
 def _forget(token: str, index: int) -> None:
     folder = _batch(token)
     if folder is not None:
-        for item in (folder / str(index), folder / f"{index}.name"):
+        for item in (folder / str(index), folder / f"{index}.name", _kept_path(folder, index)):
             item.unlink(missing_ok=True)
+
+
+def _kept_path(folder: Path, index: int) -> Path:
+    return folder / f"{index}.parsed.json"
+
+
+def _keep(token: str, index: int, parsed: ParsedReply) -> None:
+    """Keep what OCR read from a pending scan, so that saving it does not read it again."""
+    folder = _batch(token)
+    if folder is not None and parsed.source_format.endswith("-ocr"):
+        _kept_path(folder, index).write_text(json.dumps(parsed.to_state()), encoding="utf-8")
+
+
+def _kept(token: str, index: int) -> ParsedReply | None:
+    """The reading kept by :func:`_keep`, or None."""
+    folder = _batch(token)
+    path = _kept_path(folder, index) if folder is not None else None
+    if path is None or not path.is_file():
+        return None
+    return ParsedReply.from_state(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _discard(token: str) -> None:
@@ -259,10 +281,12 @@ def _read_uploads(uploads: list[Any]) -> tuple[list[tuple[str, bytes]], list[Ite
     return documents, rejected
 
 
-def preview_item(index: int, name: str, data: bytes, table: dict[str, str]) -> Item:
-    """Parse one pending file and compare it with what is saved (nothing is written)."""
+def preview_item(
+    index: int, name: str, data: bytes, table: dict[str, str], parsed: ParsedReply | None = None
+) -> Item:
+    """Parse one pending file (unless parsed is given) and compare it with what is saved."""
     try:
-        parsed = parse_bytes(data, name.rsplit("!", 1)[-1], table)
+        parsed = parsed or parse_bytes(data, name.rsplit("!", 1)[-1], table)
     except Rejected as exc:
         return Item(index, name, reason=str(exc))
     item = Item(index, name, parsed, rows=_rows(parsed))
@@ -329,10 +353,15 @@ class ImportDocumentMixin:
     ) -> HttpResponse:
         table = result_class_table()
         pending = _load(token) or {}
-        items = [preview_item(k, name, data, table) for k, (data, name) in pending.items()]
+        items = [
+            preview_item(k, name, data, table, _kept(token, k))
+            for k, (data, name) in pending.items()
+        ]
         for item in items:
             if item.parsed is None:
                 _forget(token, item.index)  # nothing to save: a rejection is final
+                continue
+            _keep(token, item.index, item.parsed)
             item.pages = scan_pages(token, item)
         items += rejected or []
         context = {
@@ -367,7 +396,10 @@ class ImportDocumentMixin:
         for index in sorted(chosen):
             data, name = pending[index]
             update = bool(request.POST.get("update") or request.POST.get(f"update-{index}"))
-            outcome = self._save_one(request, data, name, table, publish=publish, update=update)
+            kept = _kept(token, index)
+            outcome = self._save_one(
+                request, data, name, table, publish=publish, update=update, parsed=kept
+            )
             if outcome is None or outcome.status is not Outcome.CONFLICT:
                 _forget(token, index)
             if outcome is not None and outcome.reply_id:
@@ -388,10 +420,14 @@ class ImportDocumentMixin:
         *,
         publish: bool,
         update: bool,
+        parsed: ParsedReply | None = None,
     ) -> Any:
-        """Save one pending file in its own transaction; say what happened, naming the file."""
+        """Save one pending file in its own transaction; say what happened, naming the file.
+
+        parsed: the scan's reading kept from the preview (otherwise the file is parsed).
+        """
         try:
-            parsed = parse_bytes(data, name.rsplit("!", 1)[-1], table)
+            parsed = parsed or parse_bytes(data, name.rsplit("!", 1)[-1], table)
         except Rejected as exc:
             messages.error(request, f"{name}：{exc}")
             return None

@@ -107,3 +107,18 @@ class ParsedReply:
         data["date"] = self.date.isoformat() if self.date else None
         data["sections"] = [{"number": s.number, "heading": s.heading} for s in self.sections]
         return {key: data[key] for key in JSON_KEYS}
+
+    def to_state(self) -> dict[str, Any]:
+        """Every field, JSON-safe, for :meth:`from_state` (the admin keeps a scan's reading)."""
+        data = asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        return data
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any]) -> ParsedReply:
+        """The reply :meth:`to_state` wrote."""
+        data = dict(data)
+        data["date"] = datetime.date.fromisoformat(data["date"]) if data["date"] else None
+        data["sections"] = [Section(**s) for s in data["sections"]]
+        data["ocr_pages"] = [OcrPage(**p) for p in data["ocr_pages"]]
+        return cls(**data)

@@ -1,4 +1,5 @@
-"""The admin import preview of scans: page images (a staff-only view) and confidence marks.
+"""The admin import preview of scans: page images (a staff-only view), confidence marks,
+and the reading kept from the preview for saving.
 
 No OCR runs here (the browser test tests/browser/test_scan_import.py reads a scan end to
 end): the pages are rendered from scans made by tests/ingest/scan.py, and the preview's
@@ -7,7 +8,9 @@ marks are checked on pages with given confidences.
 
 from __future__ import annotations
 
+import datetime
 import io
+import json
 
 import pytest
 from django.contrib.auth.models import User
@@ -19,7 +22,8 @@ from replies import admin_import
 from replies.ingest.extract import ExtractionError
 from replies.ingest.extract.base import OcrPage
 from replies.ingest.page_image import WIDTH, page_jpeg
-from replies.ingest.parsed import ParsedReply
+from replies.ingest.parsed import ParsedReply, Section
+from replies.ingest.pipeline import OCR_REVIEW
 from replies.models import Reply
 from tests.ingest.scan import to_scanned_pdf
 from tests.ingest.specs import COUNTY
@@ -117,3 +121,42 @@ def test_the_preview_shows_each_page_and_marks_the_doubtful_ones(admin_user):
         url = reverse("admin:replies_reply_import_page", args=("t" * 32, 0, n))
         assert f'src="{url}"' in html
     assert "style=" not in html.split('id="content-main"')[1]
+
+
+def fictional_scan_reading() -> ParsedReply:
+    """What OCR might have read from a scan (示例数据), with every kind of field set."""
+    return ParsedReply(
+        title="对某某县政协第十二届四次会议第901号提案的答复（示例数据）",
+        council="某某县政协",
+        term=12,
+        session=4,
+        number="901",
+        date=datetime.date(2022, 7, 11),
+        department="某某县交通运输局",
+        sections=[Section(1, "关于停车", start=1, text="第一段。")],
+        paragraphs=["尊敬的某某委员：", "一、关于停车", "第一段。"],
+        source_format="pdf-ocr",
+        source_meta={"ocr_engine": "rapidocr", "ocr_confidence": "0.990"},
+        read_from={"title": "标题"},
+        needs_review_reasons=[OCR_REVIEW],
+        ocr_pages=[OcrPage(1, "尊敬的某某委员：\n第一段。", 0.99, 0.95, 2)],
+    )
+
+
+def test_a_reading_survives_its_round_trip_through_json():
+    parsed = fictional_scan_reading()
+    state = json.loads(json.dumps(parsed.to_state()))
+    assert ParsedReply.from_state(state) == parsed
+
+
+@pytest.mark.django_db
+def test_saving_a_previewed_scan_uses_the_reading_kept_from_the_preview(scan, admin_client):
+    """Confirming does not OCR the scan again: the reply is what the preview showed."""
+    token = admin_import._store([("scan.pdf", scan)])
+    admin_import._keep(token, 0, fictional_scan_reading())
+    page = admin_client.post(reverse("admin:replies_reply_import"), {"token": token})
+    assert page.status_code == 302
+    reply = Reply.objects.get()
+    assert reply.number == "901" and reply.title.endswith("（示例数据）")
+    assert reply.needs_review and reply.source_format == "pdf-ocr"
+    assert admin_import._load(token) is None  # the pending file and its reading are gone
