@@ -228,12 +228,15 @@ def _keep(token: str, index: int, parsed: ParsedReply) -> None:
 
 
 def _kept(token: str, index: int) -> ParsedReply | None:
-    """The reading kept by :func:`_keep`, or None."""
+    """The reading kept by :func:`_keep`, or None (then the file is read again)."""
     folder = _batch(token)
     path = _kept_path(folder, index) if folder is not None else None
     if path is None or not path.is_file():
         return None
-    return ParsedReply.from_state(json.loads(path.read_text(encoding="utf-8")))
+    try:
+        return ParsedReply.from_state(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError, KeyError):  # written by another version: read it again
+        return None
 
 
 def _discard(token: str) -> None:

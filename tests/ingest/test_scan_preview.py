@@ -149,6 +149,16 @@ def test_a_reading_survives_its_round_trip_through_json():
     assert ParsedReply.from_state(state) == parsed
 
 
+def test_a_kept_reading_that_cannot_be_read_back_is_ignored():
+    token = admin_import._store([("scan.pdf", b"%PDF-1.4")])
+    admin_import._keep(token, 0, fictional_scan_reading())
+    assert admin_import._kept(token, 0) == fictional_scan_reading()
+    kept = admin_import.pending_dir() / token / "0.parsed.json"
+    for junk in ("{", '{"title": "x"}', '{"unknown": 1}'):
+        kept.write_text(junk, encoding="utf-8")
+        assert admin_import._kept(token, 0) is None, junk
+
+
 @pytest.mark.django_db
 def test_saving_a_previewed_scan_uses_the_reading_kept_from_the_preview(scan, admin_client):
     """Confirming does not OCR the scan again: the reply is what the preview showed."""
