@@ -79,8 +79,9 @@ class UploadForm(forms.Form):
     document = MultipleFileField(
         label="答复文件",
         widget=MultipleFileInput(),
-        help_text="可一次选择多个文件或 zip 压缩包。txt（UTF-8/GB18030/UTF-16）、pdf（含文字层）、"
-        "docx、网页 html；旧版 doc/wps 需服务器安装 LibreOffice。",
+        help_text="可一次选择多个文件或 zip 压缩包。txt（UTF-8/GB18030/UTF-16）、pdf、"
+        "docx、网页 html；旧版 doc/wps 需服务器安装 LibreOffice；扫描的 pdf 和 png/jpeg/tiff "
+        "图片经文字识别读取，保存为草稿并标记“文字识别 · 需核对”。",
     )
 
     def clean_document(self) -> Any:

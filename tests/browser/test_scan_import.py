@@ -48,6 +48,7 @@ def test_a_scanned_reply_is_previewed_with_its_page_image_and_saved_as_a_flagged
 
     log_in(page, base, "luru")
     page.goto(base + "/admin/replies/reply/import/")
+    expect(page.locator(".help")).to_contain_text("png/jpeg/tiff 图片经文字识别读取")
     page.set_input_files("input[name=document]", str(scan))
     page.get_by_role("button", name="上传并预览").click()
 
