@@ -4,14 +4,20 @@ Step 1 reads every upload (each member of a zip, within the ARCHIVE_ZIP_* limits
 it without saving: one preview row per file with the fields read, warnings, the conflicts
 with a saved reply (a field-by-field diff against it) and the rejections with their reasons.
 The bytes wait in ARCHIVE_DATA_DIR/import-pending/<token>/ under a random token. Step 2
-parses the chosen files again and saves each through the ingestion pipeline in its own
+parses the chosen files again (a scan's OCR reading is kept from step 1 instead: OCR takes
+tens of seconds a page) and saves each through the ingestion pipeline in its own
 transaction (as drafts or published), replacing a conflicting reply only where asked (its
 previous version is kept). Cancelling deletes the pending files and saves nothing.
+
+A scan read by OCR shows each page's image (rendered on request from the pending file by a
+view for staff who may import, ``replies.ingest.page_image``) beside the text read on it and
+the engine's confidence; pages under ``LOW_PAGE_CONFIDENCE`` are marked.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 import shutil
@@ -24,7 +30,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
@@ -32,13 +38,17 @@ from replies import diffs
 from replies.actions import can_publish
 from replies.conf import archive_settings
 from replies.ingest import archive
+from replies.ingest.extract import ExtractionError
 from replies.ingest.load import find_existing, save_reply
+from replies.ingest.page_image import page_jpeg
 from replies.ingest.parsed import ParsedReply
 from replies.ingest.pipeline import Rejected, parse_bytes, result_class_table
 from replies.ingest.report import Outcome, member_file_name
 from replies.models import Reply
 
 PENDING_MAX_AGE = 24 * 3600
+#: A scanned page read with a mean confidence under this is marked for a closer check.
+LOW_PAGE_CONFIDENCE = 0.9
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 FIELD_LABELS = [
     ("title", "标题"), ("council", "政协"), ("term", "届"), ("session", "次会议"),
@@ -69,8 +79,9 @@ class UploadForm(forms.Form):
     document = MultipleFileField(
         label="答复文件",
         widget=MultipleFileInput(),
-        help_text="可一次选择多个文件或 zip 压缩包。txt（UTF-8/GB18030/UTF-16）、pdf（含文字层）、"
-        "docx、网页 html；旧版 doc/wps 需服务器安装 LibreOffice。",
+        help_text="可一次选择多个文件或 zip 压缩包。txt（UTF-8/GB18030/UTF-16）、pdf、"
+        "docx、网页 html；旧版 doc/wps 需服务器安装 LibreOffice；扫描的 pdf 和 png/jpeg/tiff "
+        "图片经文字识别读取，保存为草稿并标记“文字识别 · 需核对”。",
     )
 
     def clean_document(self) -> Any:
@@ -91,6 +102,43 @@ class UploadForm(forms.Form):
         return uploads
 
 
+def percent(value: float) -> str:
+    """0.9871 → "98.7%"."""
+    return f"{value:.1%}"
+
+
+@dataclass
+class ScanPage:
+    """One page of a scan in the preview: its image's address, the text read, confidence."""
+
+    number: int
+    image_url: str
+    text: str
+    confidence: str
+    lowest: str
+    #: Read with a low mean confidence, or nothing read on it.
+    low: bool
+
+
+def scan_pages(token: str, item: Item) -> list[ScanPage]:
+    """The OCR pages of a previewed file, with the addresses of their images."""
+    if item.parsed is None:
+        return []
+    return [
+        ScanPage(
+            number=page.number,
+            image_url=reverse(
+                "admin:replies_reply_import_page", args=(token, item.index, page.number)
+            ),
+            text=page.text,
+            confidence=percent(page.confidence),
+            lowest=percent(page.lowest),
+            low=not page.lines or page.confidence < LOW_PAGE_CONFIDENCE,
+        )
+        for page in item.parsed.ocr_pages
+    ]
+
+
 @dataclass
 class Item:
     """One file of an upload (or one member of an uploaded zip) and what was read from it."""
@@ -103,6 +151,13 @@ class Item:
     same_file: Reply | None = None
     existing: Reply | None = None
     diff: list[diffs.Change] = field(default_factory=list)
+    pages: list[ScanPage] = field(default_factory=list)
+
+    @property
+    def ocr_confidence(self) -> str:
+        """The whole scan's OCR confidence as a percentage ("" when not read by OCR)."""
+        value = (self.parsed.source_meta if self.parsed else {}).get("ocr_confidence")
+        return percent(float(value)) if value else ""
 
     @property
     def verdict(self) -> str:
@@ -158,8 +213,31 @@ def _load(token: str) -> dict[int, tuple[bytes, str]] | None:
 def _forget(token: str, index: int) -> None:
     folder = _batch(token)
     if folder is not None:
-        for item in (folder / str(index), folder / f"{index}.name"):
+        for item in (folder / str(index), folder / f"{index}.name", _kept_path(folder, index)):
             item.unlink(missing_ok=True)
+
+
+def _kept_path(folder: Path, index: int) -> Path:
+    return folder / f"{index}.parsed.json"
+
+
+def _keep(token: str, index: int, parsed: ParsedReply) -> None:
+    """Keep what OCR read from a pending scan, so that saving it does not read it again."""
+    folder = _batch(token)
+    if folder is not None and parsed.source_format.endswith("-ocr"):
+        _kept_path(folder, index).write_text(json.dumps(parsed.to_state()), encoding="utf-8")
+
+
+def _kept(token: str, index: int) -> ParsedReply | None:
+    """The reading kept by :func:`_keep`, or None (then the file is read again)."""
+    folder = _batch(token)
+    path = _kept_path(folder, index) if folder is not None else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        return ParsedReply.from_state(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError, KeyError):  # written by another version: read it again
+        return None
 
 
 def _discard(token: str) -> None:
@@ -207,10 +285,12 @@ def _read_uploads(uploads: list[Any]) -> tuple[list[tuple[str, bytes]], list[Ite
     return documents, rejected
 
 
-def preview_item(index: int, name: str, data: bytes, table: dict[str, str]) -> Item:
-    """Parse one pending file and compare it with what is saved (nothing is written)."""
+def preview_item(
+    index: int, name: str, data: bytes, table: dict[str, str], parsed: ParsedReply | None = None
+) -> Item:
+    """Parse one pending file (unless parsed is given) and compare it with what is saved."""
     try:
-        parsed = parse_bytes(data, name.rsplit("!", 1)[-1], table)
+        parsed = parsed or parse_bytes(data, name.rsplit("!", 1)[-1], table)
     except Rejected as exc:
         return Item(index, name, reason=str(exc))
     item = Item(index, name, parsed, rows=_rows(parsed))
@@ -229,8 +309,36 @@ class ImportDocumentMixin:
     change_list_template = "admin/replies/reply/change_list_import.html"
 
     def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view(self.import_view)  # type: ignore[attr-defined]
-        return [path("import/", view, name="replies_reply_import"), *super().get_urls()]  # type: ignore[misc]
+        site = self.admin_site  # type: ignore[attr-defined]
+        view = site.admin_view(self.import_view)
+        page = site.admin_view(self.page_image_view)
+        return [
+            path("import/", view, name="replies_reply_import"),
+            path(
+                "import/<str:token>/<int:index>/page-<int:number>.jpg",
+                page,
+                name="replies_reply_import_page",
+            ),
+            *super().get_urls(),  # type: ignore[misc]
+        ]
+
+    def page_image_view(
+        self, request: HttpRequest, token: str, index: int, number: int
+    ) -> HttpResponse:
+        """A page of a pending scan as a JPEG, for staff who may import (404 when gone)."""
+        if not self.has_add_permission(request):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        folder = _batch(token)
+        source = folder / str(index) if folder is not None else None
+        if source is None or not source.is_file() or number < 1:
+            raise Http404("上传的文件已失效")
+        try:
+            image = page_jpeg(source.read_bytes(), number)
+        except ExtractionError as exc:
+            raise Http404(str(exc)) from exc
+        response = HttpResponse(image, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):  # type: ignore[attr-defined]
@@ -249,10 +357,16 @@ class ImportDocumentMixin:
     ) -> HttpResponse:
         table = result_class_table()
         pending = _load(token) or {}
-        items = [preview_item(k, name, data, table) for k, (data, name) in pending.items()]
+        items = [
+            preview_item(k, name, data, table, _kept(token, k))
+            for k, (data, name) in pending.items()
+        ]
         for item in items:
             if item.parsed is None:
                 _forget(token, item.index)  # nothing to save: a rejection is final
+                continue
+            _keep(token, item.index, item.parsed)
+            item.pages = scan_pages(token, item)
         items += rejected or []
         context = {
             "step": "preview",
@@ -286,7 +400,10 @@ class ImportDocumentMixin:
         for index in sorted(chosen):
             data, name = pending[index]
             update = bool(request.POST.get("update") or request.POST.get(f"update-{index}"))
-            outcome = self._save_one(request, data, name, table, publish=publish, update=update)
+            kept = _kept(token, index)
+            outcome = self._save_one(
+                request, data, name, table, publish=publish, update=update, parsed=kept
+            )
             if outcome is None or outcome.status is not Outcome.CONFLICT:
                 _forget(token, index)
             if outcome is not None and outcome.reply_id:
@@ -307,10 +424,14 @@ class ImportDocumentMixin:
         *,
         publish: bool,
         update: bool,
+        parsed: ParsedReply | None = None,
     ) -> Any:
-        """Save one pending file in its own transaction; say what happened, naming the file."""
+        """Save one pending file in its own transaction; say what happened, naming the file.
+
+        parsed: the scan's reading kept from the preview (otherwise the file is parsed).
+        """
         try:
-            parsed = parse_bytes(data, name.rsplit("!", 1)[-1], table)
+            parsed = parsed or parse_bytes(data, name.rsplit("!", 1)[-1], table)
         except Rejected as exc:
             messages.error(request, f"{name}：{exc}")
             return None

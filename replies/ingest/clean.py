@@ -28,6 +28,10 @@ LABELS = (
     "邮编", "抄送", "抄报", "附件", "电话", "手机", "地址", "类别",
 )  # fmt: skip
 LABEL_START = re.compile(r"^\s*(?:{})\s*[：:]".format("|".join(LABELS)))
+#: Formats whose lines carry measured geometry (full/indent from pdf_layout): PDF text
+#: layers and OCR'd scans. Their lines are unwrapped by that geometry, not by counting
+#: characters, which an OCR engine that misses one would mislead.
+GEOMETRY_FORMATS = frozenset({"pdf", "pdf-ocr", "image-ocr"})
 #: A header line that ends where it is: one carrying 签发人/类别, or a document number line
 #: (青住建函〔2021〕45号, perhaps with a class letter or 签发人 after it). A body line that
 #: cites a document number (…（青发〔2021〕45号）要求…) is not one.
@@ -157,7 +161,7 @@ def clean(extracted: Extracted) -> list[Paragraph]:
         wrapped = looks_wrapped(lines)
     if wrapped:
         lines = [line for line in lines if not BARE_NUMBER.match(line.text)]
-        paragraphs = unwrap(lines, geometry=extracted.format == "pdf")
+        paragraphs = unwrap(lines, geometry=extracted.format in GEOMETRY_FORMATS)
     else:
         paragraphs = [Paragraph(_collapse(line.text), line.align, line.part) for line in lines]
     return [p for p in paragraphs if p.text]

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from replies.ingest.extract.base import OcrPage
 from replies.ingest.numerals import number_sort_key
 
 #: The keys of ``ingest --json-dir`` output, in order (issue 3).
@@ -70,6 +71,8 @@ class ParsedReply:
     read_from: dict[str, str] = field(default_factory=dict)
     #: Why the reply must be checked by hand besides missing core fields (set by the parser).
     needs_review_reasons: list[str] = field(default_factory=list)
+    #: Pages read by OCR with their text and confidence (scans only; not saved).
+    ocr_pages: list[OcrPage] = field(default_factory=list)
 
     @property
     def missing_core_fields(self) -> list[str]:
@@ -104,3 +107,18 @@ class ParsedReply:
         data["date"] = self.date.isoformat() if self.date else None
         data["sections"] = [{"number": s.number, "heading": s.heading} for s in self.sections]
         return {key: data[key] for key in JSON_KEYS}
+
+    def to_state(self) -> dict[str, Any]:
+        """Every field, JSON-safe, for :meth:`from_state` (the admin keeps a scan's reading)."""
+        data = asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        return data
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any]) -> ParsedReply:
+        """The reply :meth:`to_state` wrote."""
+        data = dict(data)
+        data["date"] = datetime.date.fromisoformat(data["date"]) if data["date"] else None
+        data["sections"] = [Section(**s) for s in data["sections"]]
+        data["ocr_pages"] = [OcrPage(**p) for p in data["ocr_pages"]]
+        return cls(**data)

@@ -74,6 +74,7 @@ def parse_bytes(
     except Exception as exc:  # a parser bug must not stop the batch
         raise Rejected(f"解析出错（{type(exc).__name__}：{exc}）") from exc
     reply.source_format = extracted.format
+    reply.ocr_pages = extracted.ocr_pages
     if extracted.encoding:
         reply.source_meta = {**reply.source_meta, "encoding": extracted.encoding}
     if extracted.source_meta:

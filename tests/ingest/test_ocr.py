@@ -79,6 +79,24 @@ def assert_read_well(extracted, reply, spec, fields) -> None:
     assert {f: value(reply, f) for f in HEADER} == {f: fields[f] for f in HEADER}
     assert reply.needs_review and OCR_REVIEW in reply.review_reasons
     assert float(reply.source_meta["ocr_confidence"]) > 0.9
+    assert_pages_carry_their_confidence(extracted, reply)
+
+
+def assert_pages_carry_their_confidence(extracted, reply) -> None:
+    """Each page read: its text, the mean (by characters) and lowest line confidence."""
+    pages = extracted.ocr_pages
+    assert reply.ocr_pages == pages
+    assert [p.number for p in pages] == list(range(1, int(reply.source_meta["ocr_pages"]) + 1))
+    for page in pages:
+        assert 0 < page.lowest <= page.confidence <= 1 and page.lines > 3
+    assert "".join(p.text for p in pages).replace("\n", "") == "".join(
+        line.text for line in extracted.lines
+    )
+    overall = float(reply.source_meta["ocr_confidence"])
+    assert min(p.confidence for p in pages) <= overall + 0.0005
+    assert max(p.confidence for p in pages) >= overall - 0.0005
+    lowest = float(reply.source_meta["ocr_lowest_page_confidence"])
+    assert lowest == round(min(p.confidence for p in pages), 3)
 
 
 @pytest.fixture(scope="module")

@@ -39,6 +39,21 @@ class Line:
 
 
 @dataclass
+class OcrPage:
+    """One page read by OCR: its number (from 1), the text read and the engine's confidence.
+
+    confidence is the mean line confidence weighted by characters, lowest the lowest line's
+    (both 0–1; 0 when nothing was read on the page).
+    """
+
+    number: int
+    text: str
+    confidence: float
+    lowest: float
+    lines: int
+
+
+@dataclass
 class Extracted:
     """The text of a document as lines, and what is known about how it was laid out."""
 
@@ -52,6 +67,8 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
     #: Kept with the reply, not read by the parser (OCR engine and confidence).
     source_meta: dict[str, str] = field(default_factory=dict)
+    #: The pages read by OCR, with their text and confidence (empty for other formats).
+    ocr_pages: list[OcrPage] = field(default_factory=list)
 
 
 #: Appended to rejections of files that a re-save in their own program usually repairs.

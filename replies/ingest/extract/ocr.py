@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from statistics import mean
 from typing import Any
 
-from replies.ingest.extract.base import Extracted, ExtractionError, parser_errors
+from replies.ingest.extract.base import Extracted, ExtractionError, OcrPage, parser_errors
 from replies.ingest.extract.pdf_layout import Row, layout_lines
 from replies.ingest.limits import OCR_DEFAULTS, LimitExceeded, stream_limited
 
@@ -231,7 +231,7 @@ def read_lines(engine: str, image: Any) -> list[OcrLine]:
 # --------------------------------------------------------------------------- child work
 
 
-def _load_image(data: bytes, page: int, max_pixels: int) -> tuple[Any, int]:
+def load_image(data: bytes, page: int, max_pixels: int) -> tuple[Any, int]:
     """Frame page of an image file and its dpi (an A4 page's when the file does not say)."""
     from PIL import ImageOps
 
@@ -297,7 +297,7 @@ def _ocr_page(
         finally:
             document.close()
     else:
-        image, dpi = _load_image(data, page, cfg["ARCHIVE_OCR_MAX_PIXELS"])
+        image, dpi = load_image(data, page, cfg["ARCHIVE_OCR_MAX_PIXELS"])
     image, dpi = prepare(image, dpi, target)
     pt = 72 / dpi
     height = image.height * pt
@@ -348,6 +348,7 @@ def ocr_document(data: bytes, kind: str) -> Extracted:
 
     rows: list[Row] = []
     confs: list[float] = []
+    read: list[OcrPage] = []
     pages = done = 0
     label = "读取页数时"
     with parser_errors(what, memory):
@@ -360,6 +361,7 @@ def ocr_document(data: bytes, kind: str) -> Extracted:
                     continue
                 rows += item[0]
                 confs += item[1]
+                read.append(page_summary(done + 1, item[0], item[1]))
                 done += 1
                 label = f"第 {done + 1} 页"
         except LimitExceeded as exc:
@@ -375,9 +377,7 @@ def ocr_document(data: bytes, kind: str) -> Extracted:
     chars = sum(len(re.sub(r"\W", "", r[6])) for r in rows)
     if chars < MIN_CHARS:
         raise ExtractionError(BLANK)
-    conf = sum(c * len(r[6]) for c, r in zip(confs, rows, strict=True)) / sum(
-        len(r[6]) for r in rows
-    )
+    conf = weighted_confidence(rows, confs)
     if conf < MIN_CONFIDENCE:
         raise ExtractionError(LOW_CONFIDENCE.format(conf=conf))
     fmt = "pdf-ocr" if kind == "pdf" else "image-ocr"
@@ -385,5 +385,21 @@ def ocr_document(data: bytes, kind: str) -> Extracted:
         "ocr_engine": engine,
         "ocr_confidence": f"{conf:.3f}",
         "ocr_pages": str(min(pages, cap)),
+        "ocr_lowest_page_confidence": f"{min(p.confidence for p in read if p.lines):.3f}",
     }
-    return Extracted(fmt, layout_lines(rows), wrapped=True, warnings=warnings, source_meta=meta)
+    return Extracted(
+        fmt, layout_lines(rows), wrapped=True, warnings=warnings, source_meta=meta, ocr_pages=read
+    )
+
+
+def weighted_confidence(rows: list[Row], confs: list[float]) -> float:
+    """Mean line confidence weighted by each line's characters (0 when nothing was read)."""
+    chars = sum(len(r[6]) for r in rows)
+    return sum(c * len(r[6]) for c, r in zip(confs, rows, strict=True)) / chars if chars else 0.0
+
+
+def page_summary(number: int, rows: list[Row], confs: list[float]) -> OcrPage:
+    """One page's text in reading order (page numbers dropped) and its confidence."""
+    text = "\n".join(line.text for line in layout_lines(rows))
+    lowest = min(confs) if confs else 0.0
+    return OcrPage(number, text, weighted_confidence(rows, confs), lowest, len(rows))
