@@ -36,6 +36,7 @@ SCOPES = {
     "api": "ARCHIVE_RATE_API",
     "feed": "ARCHIVE_RATE_FEED",
     "export": "ARCHIVE_RATE_EXPORT",
+    "alert": "ARCHIVE_RATE_ALERT",
 }
 #: Share of counted requests that also delete expired windows.
 PRUNE_SHARE = 0.01
