@@ -7,6 +7,7 @@ would show for the same conditions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -18,8 +19,8 @@ from replies.alerts.models import AlertSent, Subscription
 from replies.models import Reply
 
 
-def conditions(params: dict[str, str]) -> tuple[dict[str, str], str]:
-    """The listing state kept from ``params`` and its description in words."""
+def conditions(params: Mapping[str, str]) -> tuple[dict[str, str], str]:
+    """The listing state kept from ``params`` (posted or stored) and its description in words."""
     state, filterset, _ = browse.matching(QueryDict(urlencode(params)))
     return state, "，".join(browse.describe(state, filterset)) or "全部新答复"
 

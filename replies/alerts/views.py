@@ -114,8 +114,8 @@ def unsubscribe(request: HttpRequest, found: tuple[int, str]) -> HttpResponse:
 @rate_limited("alert")
 def manage_request(request: HttpRequest) -> HttpResponse:
     """Ask for a link to the manage page of an address (emailed to it)."""
-    form = AddressForm(request.POST or None)
-    if request.method == "GET" or not form.is_valid():
+    form = AddressForm(request.POST if request.method == "POST" else None)
+    if not form.is_valid():
         status = 400 if request.method == "POST" else 200
         return render(request, "alerts/manage_request.html", {"form": form}, status=status)
     email = form.cleaned_data["email"]

@@ -92,6 +92,10 @@ def test_the_page_never_tells_whether_an_address_is_subscribed(client: Client, m
         response = client.post("/alerts/manage/", {"email": email})
         answers.append((response.status_code, response.content.decode().replace(email, "X")))
     assert answers[2] == answers[3]
+    form = client.get("/alerts/manage/")
+    assert form.status_code == 200 and "发送管理链接" in form.content.decode()
+    empty = client.post("/alerts/manage/", {})
+    assert empty.status_code == 400 and "请填写邮箱地址" in empty.content.decode()
     # only the subscribed address is sent a manage link
     assert [m.to for m in mailoutbox[2:]] == [[ADDRESS]]
     bad = client.post("/alerts/subscribe/", {"q": "养老", "email": "不是地址"})
