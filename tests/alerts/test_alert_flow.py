@@ -167,3 +167,23 @@ def test_a_refused_message_is_retried_and_a_claimed_digest_never_goes_twice(
     assert "已发送 0 封" in send_alerts()
     assert smtp.take() == []
     assert reply.pk in AlertSent.objects.values_list("reply_id", flat=True)
+
+
+def test_sector_and_session_pages_carry_their_scope_into_the_form(client, make_reply):
+    from replies.models import Sector
+
+    sector = Sector.match_or_create("测试界别")
+    reply = make_reply(sector=sector)
+    session = reply.session
+    pages = {
+        f"/sectors/{sector.slug}/": ("sector", sector.slug),
+        f"/sessions/{session.council_slug}/{session.term}-{session.number}/": (
+            "session",
+            str(session.pk),
+        ),
+    }
+    for url, (name, value) in pages.items():
+        html = client.get(url, {"q": "答复", "page": "1"}).content.decode()
+        assert "邮件订阅" in html and 'action="/alerts/subscribe/"' in html
+        assert f'name="{name}" value="{value}"' in html and 'name="q" value="答复"' in html
+        assert 'name="page"' not in html.split('action="/alerts/subscribe/"')[1].split("</form>")[0]
