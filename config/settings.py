@@ -1,6 +1,7 @@
 """Settings for the CPPCC reply archive, read from the environment.
 
-Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, ARCHIVE_DATA_DIR, and every
+Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, ARCHIVE_DATA_DIR, EMAIL_URL (or
+EMAIL_HOST and the other EMAIL_* settings; config/mail.py), and every
 ARCHIVE_*/SEARCH_* setting of replies/conf.py. With no DATABASE_URL the embedded PostgreSQL
 server under ARCHIVE_DATA_DIR/pgdata is used, started by the first connection.
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from config.mail import mail_settings
 from replies.conf import from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +59,8 @@ ARCHIVE_DATA_DIR = Path(os.environ.get("ARCHIVE_DATA_DIR") or BASE_DIR / "var").
 # environment variable of the same name.
 ARCHIVE_SETTINGS = from_environment(os.environ)
 globals().update(ARCHIVE_SETTINGS)
+# Email alerts: EMAIL_URL, or EMAIL_HOST/EMAIL_PORT/…, or files under ARCHIVE_DATA_DIR/mail/.
+globals().update(mail_settings(os.environ, ARCHIVE_DATA_DIR))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -23,6 +23,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", robots_txt, name="robots"),
+    path("alerts/", include("replies.alerts.urls")),
     path("", include("replies.urls")),
 ]
 

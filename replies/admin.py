@@ -518,4 +518,5 @@ class ReplyVersionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/replies/replyversion/restore.html", context)
 
 
+from replies.alerts import admin as alerts_admin  # noqa: E402, F401  (email subscriptions)
 from replies.search import admin as search_admin  # noqa: E402, F401  (dictionary, zero results)

@@ -130,6 +130,8 @@ class Listing:
     feed_url: str = ""
     #: The CSV and JSON Lines exports of the same query and filters.
     exports: dict[str, str] = field(default_factory=dict)
+    #: The query and filters (fixed ones included, no page or sort) an email alert follows.
+    follow_state: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -271,6 +273,7 @@ def build_listing(
         path=path,
         feed_url=feed_url({**state, **fixed}),
         exports=export_urls({**state, **fixed}),
+        follow_state={k: v for k, v in {**state, **fixed}.items() if k not in FEED_IGNORES},
     )
     if page.paginator.count == 0:
         listing.suggestions = _suggestions(filterset, public, q, chips)
@@ -383,9 +386,9 @@ def _chinese_date(day: Any) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _feed_summary(reply: Reply, terms: list[str]) -> SafeString:
-    """Escaped HTML: where the reply comes from, then hits in context or its first lines."""
-    meta = [
+def reply_meta(reply: Reply) -> list[str]:
+    """Where the reply comes from: session, number, unit, kind and date (those known)."""
+    return [
         str(part)
         for part in (
             reply.session,
@@ -396,6 +399,11 @@ def _feed_summary(reply: Reply, terms: list[str]) -> SafeString:
         )
         if part
     ]
+
+
+def _feed_summary(reply: Reply, terms: list[str]) -> SafeString:
+    """Escaped HTML: where the reply comes from, then hits in context or its first lines."""
+    meta = reply_meta(reply)
     parts = [f"<p>{escape(' · '.join(meta))}</p>"]
     if reply.is_sample:
         parts.append(f"<p>［{SAMPLE_NOTE}］虚构的演示内容，不是真实公文。</p>")

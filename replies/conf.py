@@ -43,6 +43,17 @@ DEFAULTS: dict[str, Any] = {
     "ARCHIVE_RATE_API": 120,
     "ARCHIVE_RATE_FEED": 30,
     "ARCHIVE_RATE_EXPORT": 10,
+    # Email alerts (replies/alerts, docs/alerts.md): sign-ups per client and window (as above),
+    # and per address in ARCHIVE_ALERT_ADDRESS_WINDOW seconds; hours a confirmation link and
+    # days a manage link stay valid; replies listed in one digest; the address that links in
+    # emails start with.
+    "ARCHIVE_RATE_ALERT": 10,
+    "ARCHIVE_RATE_ALERT_ADDRESS": 5,
+    "ARCHIVE_ALERT_ADDRESS_WINDOW": 3600,
+    "ARCHIVE_ALERT_CONFIRM_HOURS": 72,
+    "ARCHIVE_ALERT_MANAGE_DAYS": 7,
+    "ARCHIVE_ALERT_DIGEST_MAX": 50,
+    "ARCHIVE_SITE_URL": "http://127.0.0.1:8000",
     # SQL statements slower than this (milliseconds) are logged to replies.slow_query; 0 = off.
     "ARCHIVE_SLOW_QUERY_MS": 500,
     # Reverse proxies in front that append to X-Forwarded-For (replies.clients).

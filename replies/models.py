@@ -293,6 +293,10 @@ class Reply(models.Model):
     warnings = models.JSONField("解析提示", default=list, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    #: When the reply last became public (published, not 不予公开); NULL while it is not.
+    #: Kept by a database trigger (migration 0015) on every insert and update, whichever
+    #: code path publishes; email alerts send the replies made public since a subscription.
+    public_since = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
 
     objects = ReplyQuerySet.as_manager()
 
@@ -413,6 +417,7 @@ class ReplyVersion(models.Model):
 
 
 # The search tables live with the search code; importing them here registers them with the app.
+from replies.alerts.models import AlertSent, Subscription  # noqa: E402, F401
 from replies.ratelimit import RateCounter  # noqa: E402, F401
 from replies.search.models import (  # noqa: E402, F401
     ReplySearch,

@@ -9,7 +9,9 @@ and the project runs no memcached or Redis. Over the limit: a Chinese 429 page, 
 under ``/api/``, with ``Retry-After``.
 
 Limits per ``ARCHIVE_RATE_WINDOW`` seconds: ``ARCHIVE_RATE_SEARCH``, ``ARCHIVE_RATE_API``,
-``ARCHIVE_RATE_FEED``, ``ARCHIVE_RATE_EXPORT`` (0 = no limit); ``ARCHIVE_RATELIMIT_ENABLED``.
+``ARCHIVE_RATE_FEED``, ``ARCHIVE_RATE_EXPORT``, ``ARCHIVE_RATE_ALERT`` (email-alert sign-ups,
+replies.alerts, which also counts emails per address with :func:`hit`) (0 = no limit);
+``ARCHIVE_RATELIMIT_ENABLED``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ SCOPES = {
     "api": "ARCHIVE_RATE_API",
     "feed": "ARCHIVE_RATE_FEED",
     "export": "ARCHIVE_RATE_EXPORT",
+    "alert": "ARCHIVE_RATE_ALERT",
 }
 #: Share of counted requests that also delete expired windows.
 PRUNE_SHARE = 0.01

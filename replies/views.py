@@ -257,7 +257,13 @@ def open_data_latest(request: HttpRequest) -> FileResponse:
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap = request.build_absolute_uri("/sitemap.xml")
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /export.", f"Sitemap: {sitemap}"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /export.",
+        "Disallow: /alerts/",
+        f"Sitemap: {sitemap}",
+    ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
