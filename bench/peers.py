@@ -5,17 +5,19 @@ normalised search text of each public reply) with the reply date and the facet f
 (council, year, result class, sector, lead and co-handling departments). Both keep the
 literal-recall contract (a reply matches a term when the term occurs in its text):
 
-* **Tantivy** (``tantivy`` package): the text as character unigrams (field ``uni``) and
-  bigrams (field ``bi``), one token per character offset, so a term of one or two characters
-  is one gram and a longer term is the phrase of its bigrams at consecutive offsets (the
-  AND of its bigrams, checked literally by the positions: an exact count with no text read);
+* **Tantivy** (``tantivy`` package): the text as character unigrams (field ``uni``, no
+  positions) and bigrams (field ``bi``, with positions), one token per character offset, so
+  a term of one or two characters is one gram and a longer term is the phrase of its
+  bigrams at consecutive offsets (the AND of its bigrams, checked literally by the
+  positions: an exact count with no text read);
   the jieba words of the text (the site's segmenter, precise mode, without the search-mode
   sub-words of ``tokenize.words``, which cost ten times more) in ``words`` for BM25; fast
   fields for the date and the facets. (Tantivy's own ngram tokenizer gives every gram
   position 0, so the grams are split here, one whitespace-separated token per offset.)
 * **SQLite FTS5** (stdlib ``sqlite3``): ``tokenize='trigram'`` over the same text, ``MATCH``
   for terms of three or more characters, ``LIKE '%t%'`` for one- and two-character terms,
-  facets in a plain table.
+  facets in a plain table; a query with only short terms has no FTS5 rank and is ordered
+  by date.
 
 Each engine answers a :class:`~bench.queries.BenchQuery` with its count and the ids of the
 asked page of 20: relevance is the engine's own ranking (BM25, FTS5 ``rank``), ``newest`` is
@@ -130,7 +132,7 @@ class TantivyPeer:
         self._tantivy = tantivy
         builder = tantivy.SchemaBuilder()
         builder.add_integer_field("id", stored=True, indexed=False, fast=True)
-        builder.add_text_field("uni", tokenizer_name="whitespace", index_option="position")
+        builder.add_text_field("uni", tokenizer_name="whitespace", index_option="basic")
         builder.add_text_field("bi", tokenizer_name="whitespace", index_option="position")
         builder.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
         builder.add_integer_field("date", indexed=True, fast=True)
