@@ -30,6 +30,7 @@ CLASS_LABELS = {
     "sorted": "按日期排序 sorted by date",
     "deep_page": "第 200 页 deep page",
 }
+PEER_LABELS = {"tantivy": "Tantivy", "sqlite": "SQLite FTS5"}
 _DOC_HEADER = """# 性能 Performance
 
 Benchmark of the archive at 10,000 and 100,000 generated replies (see `bench/`). The tables
@@ -52,6 +53,8 @@ def _mb(value: float | None) -> str:
 def _ms(value: float | None) -> str:
     if value is None:
         return "—"
+    if value < 1:
+        return f"{value:.2f}"
     return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
 
 
@@ -135,6 +138,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"{base.get('n', 0)} | {_ms(base.get('p50'))} | "
             f"{_ms(base.get('p95'))} | {ratio} |"
         )
+    lines += peers_markdown(results)
     lines += [
         "",
         "Pages (Django test client, server time in ms, SQL queries per page):",
@@ -164,6 +168,52 @@ def markdown(results: dict[str, Any]) -> str:
             f"first request {worker['first_request_ms']} ms).",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _ratio(ours: float | None, peer: float | None) -> str:
+    return f"{ours / peer:,.1f}×" if ours and peer else "—"
+
+
+def peers_markdown(results: dict[str, Any]) -> list[str]:
+    """The peers table: ours beside Tantivy and SQLite FTS5 per class (empty without peers)."""
+    peers = results.get("peers")
+    if not peers:
+        return []
+    engines = peers.get("engines") or {}
+    built = "; ".join(
+        f"{PEER_LABELS[name]} {row['version']}: built in {row['build_s']:,} s, "
+        f"index {_mb(row['size'])}"
+        for name, row in engines.items()
+    )
+    lines = [
+        "",
+        f"Peers in the same run over the same {peers['replies']:,} search texts and the same "
+        "queries (count + the asked page of 20; relevance is each engine's own ranking, "
+        "newest is reply date descending; ratio = ours / peer, below 1 means ours is "
+        f"faster). {built}. Counts: queries where the peer's count differs from ours "
+        "(Tantivy / SQLite).",
+        "",
+        "| query class | ours p50 | ours p95 | Tantivy p50 | Tantivy p95 | SQLite p50 |"
+        " SQLite p95 | ours/Tantivy p50 | ours/Tantivy p95 | ours/SQLite p50 |"
+        " ours/SQLite p95 | count mismatches |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    search = results.get("search") or {}
+    for kind in QUERY_CLASSES:
+        ours = (search.get(kind) or {}).get("site") or {}
+        row = (peers.get("search") or {}).get(kind) or {}
+        tv, sq = row.get("tantivy") or {}, row.get("sqlite") or {}
+        mismatches = " / ".join(str(p.get("mismatches", "—")) for p in (tv, sq))
+        lines.append(
+            f"| {CLASS_LABELS[kind]} | {_ms(ours.get('p50'))} | {_ms(ours.get('p95'))} | "
+            f"{_ms(tv.get('p50'))} | {_ms(tv.get('p95'))} | "
+            f"{_ms(sq.get('p50'))} | {_ms(sq.get('p95'))} | "
+            f"{_ratio(ours.get('p50'), tv.get('p50'))} | "
+            f"{_ratio(ours.get('p95'), tv.get('p95'))} | "
+            f"{_ratio(ours.get('p50'), sq.get('p50'))} | "
+            f"{_ratio(ours.get('p95'), sq.get('p95'))} | {mismatches} |"
+        )
+    return lines
 
 
 def update_markdown(doc: Path, results: dict[str, Any]) -> None:

@@ -4,7 +4,8 @@
 
 Steps: generate the corpus as text files (bench/generate.py, cached under the data dir), load
 it into a fresh database through the real ingestion pipeline, run ``reindex``, then measure
-database and index sizes, search latency per query class against the naive baseline, browse,
+database and index sizes, search latency per query class against the naive baseline and the
+peer engines (Tantivy and SQLite FTS5 over the same text, bench/peers.py), browse,
 search and reply page server time with SQL query counts, and the peak RSS of a fresh web
 worker. Writes ``bench/results/<date>-<N>.json`` and the table for N in docs/performance.md.
 
@@ -77,6 +78,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--no-reindex",
         action="store_true",
         help="after loading, index only replies that have no entry instead of timing reindex",
+    )
+    parser.add_argument(
+        "--no-peers",
+        action="store_true",
+        help="skip the peer engines (Tantivy, SQLite FTS5; bench/peers.py)",
     )
     parser.add_argument(
         "--load-only",
@@ -187,9 +193,15 @@ def _progress(total: int) -> Any:
 
 
 def measure_search(
-    queries: dict[str, list[BenchQuery]], baseline_n: int, budget_s: float
+    queries: dict[str, list[BenchQuery]],
+    baseline_n: int,
+    budget_s: float,
+    counts: dict[str, list[int]] | None = None,
 ) -> dict[str, Any]:
-    """Latency of the site's search and of the baseline, per query class."""
+    """Latency of the site's search and of the baseline, per query class.
+
+    ``counts``, when given, receives the site's count of every query (for the peers).
+    """
     search = site.site_search()
     out: dict[str, Any] = {}
     for kind in QUERY_CLASSES:
@@ -201,6 +213,8 @@ def measure_search(
             row["explain"] = site.explain_slowest(search, slowest)
         row["site"] = timed.summary()
         row["hits_median"] = _median_hits(timed)
+        if counts is not None:
+            counts[kind] = [count for count, _ in timed.extra]
         log(f"search {kind}: {row['site']}")
         # The same queries in the same order with the result cache on, starting empty: only
         # a query repeated within the class is served from it (as repeat traffic would be).
@@ -354,7 +368,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if baseline_n is None:
         baseline_n = args.per_class if n <= 2_000 else 50 if n <= 20_000 else 10
     queries = build_queries(gen, n, per_class=args.per_class)
-    results["search"] = measure_search(queries, baseline_n, budget_s=180)
+    site_counts: dict[str, list[int]] = {}
+    results["search"] = measure_search(queries, baseline_n, budget_s=180, counts=site_counts)
+    if not args.no_peers:
+        from bench import peers
+
+        results["peers"] = peers.measure(queries, site_counts, data_dir / "peers", log=log)
 
     rng = random.Random(args.seed)
     urls = page_urls(gen, n, args.page_samples, rng)

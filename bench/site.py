@@ -274,7 +274,7 @@ def site_search() -> Callable[[BenchQuery], tuple[int, list[int]]]:
     """The site's own search (count and one page of ids), as the listing page runs it."""
     from replies.filters import ReplyFilter
     from replies.models import Reply
-    from replies.search.query import search
+    from replies.search import search
 
     def run(query: BenchQuery) -> tuple[int, list[int]]:
         public = Reply.objects.public()

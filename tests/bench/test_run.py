@@ -1,4 +1,7 @@
-"""Smoke test: the benchmark runner works end to end at a tiny size (not a timing test)."""
+"""Smoke test: the benchmark runner works end to end at a tiny size (not a timing test).
+
+The peers (bench/peers.py) run in it too and must agree with the site's count on every query.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +50,15 @@ def test_runner_measures_everything_at_a_tiny_size(tmp_path, data_dir):
         assert results["search"][kind]["baseline"]["n"] == 5
         assert results["search"][kind]["site"]["n"] == 5
         assert results["search"][kind]["site_finds_baseline"] is True
+        # The peers ran every query and found exactly as many replies as the site each time.
+        for engine in ("tantivy", "sqlite"):
+            peer = results["peers"]["search"][kind][engine]
+            assert peer["n"] == 5
+            assert peer["mismatches"] == 0, peer["mismatch_examples"]
+    for engine in ("tantivy", "sqlite"):
+        assert results["peers"]["engines"][engine]["size"] > 0
+    assert (data_dir / "peers" / "tantivy").is_dir()
+    assert (data_dir / "peers" / "fts5.sqlite3").is_file()
     for page in ("browse", "search", "reply"):
         assert results["pages"][page]["statuses"] == [200]
         assert results["pages"][page]["queries"]["max"] >= 1
@@ -56,3 +68,4 @@ def test_runner_measures_everything_at_a_tiny_size(tmp_path, data_dir):
     assert "Hand-written prose stays." in text
     assert "<!-- bench:200 start -->" in text and "<!-- bench:200 end -->" in text
     assert "| 单字 one character |" in text
+    assert "| query class | ours p50 | ours p95 | Tantivy p50 |" in text
