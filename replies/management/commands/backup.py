@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             manifest = archive.create(path, db, Path(settings.MEDIA_ROOT))
         except (archive.BackupError, pgtools.ToolError, OSError) as exc:
             raise CommandError(str(exc)) from None
+        except psycopg.Error as exc:
+            raise CommandError(f"数据库出错 / database error: {exc}") from None
         files = sum(1 for name in manifest["members"] if name.startswith("media/"))
         rows = sum(manifest["counts"].values())
         self.stdout.write(

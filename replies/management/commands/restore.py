@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             report = archive.restore(path, db, Path(settings.MEDIA_ROOT))
         except (archive.BackupError, pgtools.ToolError, OSError) as exc:
             raise CommandError(str(exc)) from None
+        except psycopg.Error as exc:
+            raise CommandError(f"数据库出错 / database error: {exc}") from None
         self.stdout.write(
             f"恢复完成：{db.describe()}（{report.tables} 张表，{report.rows} 行，"
             f"{report.files} 个原始文件）"
