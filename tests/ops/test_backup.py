@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -12,11 +15,12 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from config.embedded_db import server_status, stop_server
 from replies import search_hook
 from replies.models import DepartmentAlias, Sector, SectorAlias
 from replies.models import ReplySection as Section
 from replies.ops import archive
-from replies.ops.database import user_tables
+from replies.ops.database import table_counts, user_tables
 from replies.search.models import UserDictionaryTerm
 from tests.ops import dbs
 
@@ -140,3 +144,32 @@ def test_restore_refuses_a_damaged_or_foreign_archive(archive_data, tmp_path):
     with pytest.raises(CommandError, match=r"不是空的.*not empty"):
         call_command("restore", str(path))
     assert not Path(str(path) + ".partial").exists()
+
+
+def test_restore_into_an_empty_embedded_data_dir(archive_data, tmp_path):
+    """With no DATABASE_URL, restore makes the data dir's own server and fills it."""
+    path = tmp_path / "backup.tar"
+    call_command("backup", str(path))
+    manifest = archive.verify(path)
+    fresh = tmp_path / "fresh"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(ARCHIVE_DATA_DIR=str(fresh), DEBUG="true")
+    try:
+        done = subprocess.run(
+            [sys.executable, "manage.py", "restore", str(path)],
+            cwd=dbs.ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert done.returncode == 0, done.stderr
+        status = server_status(fresh)
+        assert status is not None, "the restore must have started the data dir's server"
+        params = {"HOST": status["socket_dir"], "PORT": status["port"], "USER": "postgres"}
+        with dbs.connect(params, "archive") as conn:
+            assert table_counts(conn) == manifest["counts"]
+        pdf = next((fresh / "media").rglob("*.pdf"))
+        assert pdf.read_bytes() == BINARY
+    finally:
+        stop_server(fresh)
