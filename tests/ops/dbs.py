@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 SEARCH = (
     "import json, os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; "
-    "django.setup(); from replies import search_hook; "
-    "outs = [search_hook.search(None, q) for q in {queries!r}]; "
+    "django.setup(); import replies.search as s; "
+    "outs = [s.search(None, q) for q in {queries!r}]; "
     "print(json.dumps([{{'ids': [r.pk for r in o.results], 'scores': o.scores}} for o in outs]))"
 )
 
@@ -44,7 +44,7 @@ def manage(args: list[str], database_url: str, data_dir: Path, code: str | None 
 
 
 def search_elsewhere(queries: list[str], database_url: str, data_dir: Path) -> list[dict]:
-    """What ``search_hook.search`` answers for each query on another database (a new process):
+    """What ``replies.search.search`` answers for each query on another database (a new process):
     the ordered ids and the scores (keys as strings, as JSON has them)."""
     done = manage([], database_url, data_dir, code=SEARCH.format(queries=queries))
     assert done.returncode == 0, done.stderr

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from config.embedded_db import server_status, stop_server
-from replies import search_hook
+from replies import search
 from replies.models import DepartmentAlias, Sector, SectorAlias
 from replies.models import ReplySection as Section
 from replies.ops import archive
@@ -101,7 +101,7 @@ def test_backup_restore_round_trip_is_byte_identical(archive_data, tmp_path):
         queries = ["托育", "托育 -养老", "社区养老"]
         answers = dbs.search_elsewhere(queries, target_url, restored_dir)
         for q, answer in zip(queries, answers, strict=True):
-            here = search_hook.search(None, q)
+            here = search.search(None, q)
             assert [r.pk for r in here.results], q
             assert answer["ids"] == [r.pk for r in here.results], q
             assert {int(k): v for k, v in answer["scores"].items()} == here.scores, q

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from config import replica_health
 from config.db_router import ReplicaRouter, replica_reads
 from config.replica_settings import replica_databases
-from replies import search_hook
+from replies import search
 from replies.models import Reply
 from tests.ops import dbs
 from tests.ops.standby import Standby
@@ -24,7 +24,7 @@ QUERIES = ["托育", "社区养老 OR 托育", "托育 -养老"]
 
 
 def _answer(q: str) -> tuple[list[int], dict]:
-    outcome = search_hook.search(None, q)
+    outcome = search.search(None, q)
     return [r.pk for r in outcome.results], outcome.scores
 
 
