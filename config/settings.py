@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "replies.middleware.RequestLimitsMiddleware",
+    "config.db_router.ReplicaReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     "replies.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -166,6 +167,17 @@ else:
             "CONN_MAX_AGE": 60,
         }
     }
+
+# Read replicas (streaming standbys of the primary): browse, search, API, feeds and stats
+# read from a healthy one; writes, the admin and transactions stay on the primary.
+REPLICA_DATABASES: list[str] = []
+if os.environ.get("DATABASE_REPLICA_URLS"):
+    from config.replica_settings import replica_databases
+
+    _replicas = replica_databases(os.environ["DATABASE_REPLICA_URLS"])
+    DATABASES.update(_replicas)
+    REPLICA_DATABASES = list(_replicas)
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -58,6 +58,10 @@ DEFAULTS: dict[str, Any] = {
     "ARCHIVE_SLOW_QUERY_MS": 500,
     # Reverse proxies in front that append to X-Forwarded-For (replies.clients).
     "ARCHIVE_TRUSTED_PROXIES": 0,
+    # Read replicas (config/db_router.py, DATABASE_REPLICA_URLS): one is skipped while it
+    # lags more than this many seconds behind the primary, checked at most this often.
+    "ARCHIVE_REPLICA_MAX_LAG": 30.0,
+    "ARCHIVE_REPLICA_CHECK_SECONDS": 5.0,
     # Life of cached search results (kept per index generation, never stale); 0 = off.
     "SEARCH_CACHE_SECONDS": 300,
     # The zero-result log: at most this many rows, rows unseen for this many days dropped,

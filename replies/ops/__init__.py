@@ -1,0 +1,1 @@
+"""Operations: PostgreSQL client tools, backup and restore archives."""
