@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from replies.ingest.numerals import parse_number_input
 from replies.models import Department, DocKind, Reply, ResultClass, Sector, Session
@@ -33,42 +33,20 @@ def clean_param(value: str) -> str:
     return _CONTROL.sub("", str(value))
 
 
-def _public_exists(**lookup: Any) -> Exists:
-    return Exists(Reply.objects.public().filter(**lookup))
-
-
-def sessions_with_public_replies(request: Any = None) -> QuerySet:
-    """Sessions a filter may name: a session only hidden replies have is unknown to readers."""
-    return Session.objects.filter(_public_exists(session=OuterRef("pk")))
-
-
-def departments_with_public_replies(request: Any = None) -> QuerySet:
-    """Units leading or co-handling at least one public reply."""
-    return Department.objects.filter(
-        _public_exists(department=OuterRef("pk")) | _public_exists(co_departments=OuterRef("pk"))
-    )
-
-
-def sectors_with_public_replies(request: Any = None) -> QuerySet:
-    return Sector.objects.filter(_public_exists(sector=OuterRef("pk")))
-
-
 class ReplyFilter(django_filters.FilterSet):
     """Structured filters over replies; always give it a ``Reply.objects.public()`` queryset."""
 
     council = django_filters.CharFilter(field_name="session__council_slug", label="政协")
-    # Only values public replies have are valid (others are ignored, like any invalid value),
-    # so a chip never names a session, unit or sector that only hidden replies have.
-    session = django_filters.ModelChoiceFilter(queryset=sessions_with_public_replies, label="会议")
+    session = django_filters.ModelChoiceFilter(queryset=Session.objects.all(), label="会议")
     year = django_filters.NumberFilter(field_name="session__year", label="年份")
     department = django_filters.ModelChoiceFilter(
-        queryset=departments_with_public_replies,
+        queryset=Department.objects.all(),
         to_field_name="slug",
         method="filter_department",
         label="承办或会办单位",
     )
     sector = django_filters.ModelChoiceFilter(
-        queryset=sectors_with_public_replies, to_field_name="slug", label="界别"
+        queryset=Sector.objects.all(), to_field_name="slug", label="界别"
     )
     proposer = django_filters.CharFilter(field_name="proposer", label="提案人")
     result = django_filters.ChoiceFilter(
@@ -272,10 +250,7 @@ def label_for(name: str, value: Any) -> str:
     """A human label for an active filter value (for chips and zero-count options)."""
     if name == "council":
         council = (
-            sessions_with_public_replies()
-            .filter(council_slug=value)
-            .values_list("council", flat=True)
-            .first()
+            Session.objects.filter(council_slug=value).values_list("council", flat=True).first()
         )
         return council or str(value)
     if name == "year":
