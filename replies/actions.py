@@ -27,6 +27,7 @@ from replies.models import (
     Status,
     unicode_slug,
 )
+from replies.oplog import audit_on_commit
 from replies.search import index
 
 if TYPE_CHECKING:
@@ -58,7 +59,8 @@ def check_can_publish(user: Any) -> None:
 def set_status(replies: Iterable[Reply], status: str, user: Any = None) -> tuple[int, int]:
     """Publish or unpublish; returns (changed, refused because flagged 需要核对)."""
     check_can_publish(user)
-    changed = flagged = 0
+    changed: list[int] = []
+    flagged = 0
     for reply in replies:
         if reply.status == status:
             continue
@@ -68,8 +70,10 @@ def set_status(replies: Iterable[Reply], status: str, user: Any = None) -> tuple
         _version(reply, f"状态改为{Status(status).label}前", user)
         reply.status = status
         reply.save()
-        changed += 1
-    return changed, flagged
+        changed.append(reply.pk)
+    event = "reply.publish" if status == Status.PUBLISHED else "reply.unpublish"
+    audit_on_commit(event, user, reply_ids=changed, refused_needs_review=flagged)
+    return len(changed), flagged
 
 
 def publish(replies: Iterable[Reply], user: Any = None) -> tuple[int, int]:
@@ -95,6 +99,7 @@ def edit(reply: Reply, user: Any = None, reason: str = "后台编辑前") -> Rep
     if stored is not None:
         _version(stored, reason, user)
     reply.save()
+    audit_on_commit("reply.edit", user, reply_id=reply.pk, status=reply.status)
     return reply
 
 
@@ -183,6 +188,9 @@ def restore(version: ReplyVersion, user: Any = None, *, publication: bool = Fals
     reply.co_departments.set(Department.objects.filter(pk__in=co_departments))
     reply.sections.all().delete()
     ReplySection.objects.bulk_create(ReplySection(reply=reply, **s) for s in sections)
+    audit_on_commit(
+        "reply.restore", user, reply_id=reply.pk, version_id=version.pk, publication=publication
+    )
     return reply
 
 
@@ -223,6 +231,7 @@ def purge(replies: Iterable[Reply], user: Any = None) -> int:
     count = Reply.objects.filter(pk__in=ids).count()
     Reply.objects.filter(pk__in=ids).delete()
     transaction.on_commit(lambda: remove_unreferenced(files))
+    audit_on_commit("reply.purge", user, reply_ids=ids)
     return count
 
 
@@ -253,6 +262,9 @@ def replace_from_file(
     elif publish:
         reply.status = Status.PUBLISHED
     write_parsed(reply, parsed, data, name, lookups=lookups)
+    audit_on_commit(
+        "reply.replace_file", user, reply_id=reply.pk, file=name, status=reply.status, why=reason
+    )
     return reply
 
 
@@ -350,6 +362,14 @@ def merge(sources: Iterable[NamedModel], target: NamedModel, user: Any = None) -
     if field == "department":
         # The target's replies are indexed with its aliases, which now include the sources.
         index.schedule(Reply.objects.filter(department=target).values_list("pk", flat=True))
+    audit_on_commit(
+        "merge",
+        user,
+        model=field,
+        sources=[s.name for s in sources],
+        target=str(target),
+        reply_ids=[r.pk for r in touched],
+    )
     return len(touched)
 
 
@@ -383,4 +403,11 @@ def reclassify(label: ResultLabel, user: Any = None) -> int:
         reply.result_class = label.result_class
         reply.save()
         changed += 1
+    audit_on_commit(
+        "result_label.reclassify",
+        user,
+        label=label.label,
+        result_class=label.result_class,
+        changed=changed,
+    )
     return changed

@@ -45,6 +45,7 @@ from replies.ingest.parsed import ParsedReply
 from replies.ingest.pipeline import Rejected, parse_bytes, result_class_table
 from replies.ingest.report import Outcome, member_file_name
 from replies.models import Reply
+from replies.oplog import audit
 
 PENDING_MAX_AGE = 24 * 3600
 #: A scanned page read with a mean confidence under this is marked for a closer check.
@@ -434,8 +435,18 @@ class ImportDocumentMixin:
             parsed = parsed or parse_bytes(data, name.rsplit("!", 1)[-1], table)
         except Rejected as exc:
             messages.error(request, f"{name}：{exc}")
+            audit("import.file", request.user, file=name, outcome="rejected", reason=str(exc))
             return None
         outcome = save_reply(parsed, data, name, publish=publish, update=update, user=request.user)
+        audit(
+            "import.file",
+            request.user,
+            file=name,
+            outcome=str(outcome.status),
+            reason=outcome.reason,
+            reply_id=outcome.reply_id,
+            publish=publish,
+        )
         if outcome.status is Outcome.CONFLICT:
             reason = outcome.reason.replace("--update", "“替换已有答复”")
             messages.warning(request, f"{name}：{reason}")

@@ -10,5 +10,6 @@ class RepliesConfig(AppConfig):
         from replies import (
             checks,  # noqa: F401  (system checks)
             dblog,  # noqa: F401  (slow-query logging)
+            oplog,  # noqa: F401  (admin history to the audit log)
         )
         from replies.search import signals  # noqa: F401  (keeps the search index current)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -107,7 +108,14 @@ def _read(
     try:
         with zf.open(info) as fh:
             data = fh.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        EOFError,
+    ) as exc:
         return Member(name, reason=f"{where} 已损坏，无法解压（{exc}）")
     if len(data) > limit:
         return Member(name, reason=f"{where} 过大（超过上限 {limit:,} 字节）")

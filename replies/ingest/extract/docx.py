@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from typing import IO, Any
 
 from replies.ingest.extract.base import (
@@ -48,12 +49,25 @@ def check_zip(data: bytes) -> None:
             ):
                 raise ExtractionError(f"压缩比异常（{info.filename}），疑似压缩炸弹")
         for info in infos:
-            # Images (SVG has DOCTYPEs) are not parsed; every other part may be XML.
-            if info.is_dir() or "/media/" in "/" + info.filename:
+            if info.is_dir():
                 continue
-            with zf.open(info) as fh:
-                if _declares_dtd(fh):
-                    raise ExtractionError(XML_BOMB.format(part=info.filename))
+            try:
+                with zf.open(info) as fh:
+                    # Images are read only for their checksum (SVG has DOCTYPEs); every
+                    # other part may be XML.
+                    if "/media/" in "/" + info.filename:
+                        while fh.read(1 << 16):
+                            pass
+                    elif _declares_dtd(fh):
+                        raise ExtractionError(XML_BOMB.format(part=info.filename))
+            except DAMAGED_ZIP as exc:
+                raise ExtractionError(DAMAGED_PART.format(part=info.filename)) from exc
+
+
+#: What zipfile raises for a member that cannot be read: a bad local header, offset,
+#: compressed stream or checksum.
+DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
+DAMAGED_PART = "Word 文档已损坏（压缩包中的 {part} 无法读取）：" + RESAVE_HINT
 
 
 XML_BOMB = "Word 文档的 {part} 含有 DTD/实体声明，疑似 XML 炸弹，已拒收"
@@ -86,6 +100,8 @@ def _docx_lines(data: bytes) -> tuple[list[Line], dict[str, str]]:
         if "entit" in str(exc).lower():
             raise ExtractionError(XML_BOMB.format(part="XML 部件")) from exc
         raise ExtractionError(f"Word 文档已损坏（内部 XML 格式错误）：{RESAVE_HINT}") from exc
+    except DAMAGED_ZIP as exc:
+        raise ExtractionError(DAMAGED_PART.format(part="部件")) from exc
     styles = _docx_style_alignment(document)
     lines: list[Line] = []
     seen_headers: set[str] = set()

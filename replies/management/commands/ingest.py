@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from replies.ingest.batch import ingest_paths, iter_files
 from replies.ingest.report import EXIT_USAGE, FileResult, problem_lines
+from replies.oplog import audit
 
 
 class Command(BaseCommand):
@@ -72,6 +73,16 @@ class Command(BaseCommand):
         last: list[Path] = []
 
         def report(result: FileResult) -> None:
+            if not options["dry_run"]:
+                audit(
+                    "ingest.file",
+                    None,
+                    file=result.label,
+                    outcome=str(result.status),
+                    reason=result.reason,
+                    reply_id=result.reply_id,
+                    publish=options["publish"],
+                )
             for line in problem_lines(result) if verbosity > 0 else []:
                 if bar is not None:
                     bar.write(line, file=sys.stderr)
@@ -97,6 +108,13 @@ class Command(BaseCommand):
             if bar is not None:
                 bar.close()
         self.stdout.write(summary.text(dry_run=options["dry_run"]))
+        audit(
+            "ingest",
+            None,
+            paths=[str(p) for p in options["paths"]],
+            dry_run=options["dry_run"],
+            summary=summary.text(dry_run=options["dry_run"]),
+        )
         code = summary.exit_code()
         if code:
             raise CommandError(summary.failure(), returncode=code)
