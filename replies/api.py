@@ -22,7 +22,7 @@ from django.views.decorators.http import condition
 
 from replies import exports, openapi, search
 from replies.filters import ReplyFilter
-from replies.models import Reply
+from replies.models import Reply, attach_body_start
 from replies.ratelimit import rate_limited
 
 app_name = "api"
@@ -163,12 +163,12 @@ def reply_list(request: HttpRequest) -> JsonResponse:
             raise ApiError(400, f"sort 只能是 {'、'.join(search.SORTS)}", parameter="sort")
         base = apply_filters(Reply.objects.public(), request.GET)
         outcome = search.search(base, request.GET.get("q", ""), sort)
-        ordered = outcome.results.select_related("session", "department", "sector").with_excerpt()
+        ordered = outcome.results.select_related("session", "department", "sector").defer("body")
         count = ordered.count()
         last = max(1, -(-count // size))
         if page > last:
             raise ApiError(404, "页码超出范围", count=count, pages=last)
-        rows = ordered[(page - 1) * size : page * size]
+        rows = attach_body_start(ordered[(page - 1) * size : page * size])
     except ApiError as exc:
         return _error(exc)
     data = {

@@ -31,7 +31,7 @@ from replies.filters import (
     label_for,
 )
 from replies.ingest.numerals import to_chinese
-from replies.models import DocKind, Reply, ResultClass, Session
+from replies.models import DocKind, Reply, ResultClass, Session, attach_body_start
 from replies.search.cache import cached
 
 PAGE_SIZE = 20
@@ -227,9 +227,11 @@ def build_listing(
     if outcome.notice:
         notices.append(outcome.notice)
 
-    results = outcome.results.select_related("session", "department").with_excerpt()
+    results = outcome.results.select_related("session", "department").defer("body")
     page = Paginator(results, PAGE_SIZE).get_page(state.get("page"))
     replies = with_links(list(page.object_list), q)
+    if q:
+        attach_body_start(replies)
     for reply in replies:
         reply.title_html, _ = search.mark(reply.proposal_title or reply.title, outcome.terms)
         reply.snippets = search.snippets(reply.body_start, outcome.terms) if q else []
@@ -432,7 +434,9 @@ def build_feed(params: QueryDict) -> FeedData:
     filterset = ReplyFilter(state, queryset=public)
     q = state.get("q", "")
     outcome = search.search(filterset.filter_except(public), q, "newest")
-    replies = outcome.results.select_related("session", "department").with_excerpt()[:FEED_SIZE]
+    replies = attach_body_start(
+        outcome.results.select_related("session", "department").defer("body")[:FEED_SIZE]
+    )
     conditions = describe(state, filterset)
     title = "政协提案答复库 · 最新答复" + (f"（{'，'.join(conditions)}）" if conditions else "")
     return FeedData(

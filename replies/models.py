@@ -230,11 +230,6 @@ class ReplyQuerySet(models.QuerySet):
         """Replies anyone may see: published and not marked 不予公开."""
         return self.filter(status=Status.PUBLISHED).exclude(disclosure=Disclosure.WITHHELD)
 
-    def with_excerpt(self) -> ReplyQuerySet:
-        """Without the body, but with its first :data:`EXCERPT_CHARS` characters as
-        ``body_start`` (read by the database, so a huge body never leaves it)."""
-        return self.defer("body").annotate(body_start=Left("body", EXCERPT_CHARS))
-
 
 class Reply(models.Model):
     """A government unit's written reply to one CPPCC proposal."""
@@ -425,3 +420,17 @@ from replies.search.models import (  # noqa: E402, F401
     UserDictionaryTerm,
     ZeroResultQuery,
 )
+
+
+def attach_body_start(replies: list[Reply]) -> list[Reply]:
+    """Set ``body_start``, the first :data:`EXCERPT_CHARS` characters of the body, on each of
+    ``replies`` (loaded without their body): one query for these rows only, after the page is
+    chosen, so neither a huge body nor the number of matches adds to a listing's work."""
+    starts = dict(
+        Reply.objects.filter(pk__in=[reply.pk for reply in replies])
+        .annotate(body_start=Left("body", EXCERPT_CHARS))
+        .values_list("pk", "body_start")
+    )
+    for reply in replies:
+        reply.body_start = starts.get(reply.pk, "")
+    return replies

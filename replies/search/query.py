@@ -271,10 +271,6 @@ class Results:
     def defer(self, *fields: str) -> Results:
         return self._with("defer", *fields)
 
-    def with_excerpt(self) -> Results:
-        """Rows without their body, with its start for snippets (``ReplyQuerySet``)."""
-        return self._with("with_excerpt")
-
     def __getitem__(self, item: slice) -> list[Reply]:
         if not isinstance(item, slice):
             raise TypeError("Results are read by slice")

@@ -87,3 +87,16 @@ def test_listings_feeds_and_the_api_read_only_the_start_of_a_body(client, long_r
         assert '"replies_reply"."body"' not in sql.replace(
             f'LEFT("replies_reply"."body", {EXCERPT_CHARS})', ""
         ), sql
+
+
+def test_a_listing_page_reads_no_body_before_its_page_is_chosen(client, long_reply, settings):
+    """The start of a body is read for the 20 rows of a page, never for every match: a query
+    that sorts or counts the matches selects no body at all."""
+    settings.DEBUG = True  # record queries
+    reset_queries()
+    client.get("/", {"q": "城市更新", "sort": "newest"})
+    client.get("/", {"page": 1})
+    for entry in connection.queries:
+        sql = entry["sql"]
+        if "ORDER BY" in sql or "COUNT(" in sql.upper():
+            assert '"replies_reply"."body"' not in sql, sql

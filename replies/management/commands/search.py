@@ -7,6 +7,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from replies import search
+from replies.models import attach_body_start
 
 
 class Command(BaseCommand):
@@ -20,9 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         outcome = search.search(None, " ".join(options["query"]), options["sort"])
-        ordered = outcome.results.select_related("session", "department").with_excerpt()
+        ordered = outcome.results.select_related("session", "department").defer("body")
         count = ordered.count()
-        rows = ordered[:] if options["all"] else ordered[:20]
+        rows = attach_body_start(ordered[:] if options["all"] else ordered[:20])
         if options["json"]:
             results = [
                 {
