@@ -4,6 +4,11 @@ One ``ReplyFilter`` serves the search page, the department/sector/session pages 
 Facet counts are disjunctive: each facet's options are counted with every *other* active
 filter applied, so an option's count is exactly what choosing it would give. Each facet costs
 one GROUP BY query (the department facet two: lead and co-handling), whatever the data size.
+
+A filter naming a record (council, session, department, sector) accepts only records that
+public replies have: any other value, a record only hidden replies have included, is an
+invalid filter (ignored by the pages, a 400 in the API), so no page ever names it. Checking
+costs the one look-up a given value needs anyway; an absent filter costs nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import Count, F, Q, QuerySet
+from django import forms
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.http import HttpRequest
 
 from replies.ingest.numerals import parse_number_input
 from replies.models import Department, DocKind, Reply, ResultClass, Sector, Session
@@ -33,20 +40,75 @@ def clean_param(value: str) -> str:
     return _CONTROL.sub("", str(value))
 
 
+def public_sessions(request: HttpRequest | None = None) -> QuerySet:
+    """Sessions that at least one public reply belongs to."""
+    return Session.objects.filter(Exists(Reply.objects.public().filter(session=OuterRef("pk"))))
+
+
+def public_departments(request: HttpRequest | None = None) -> QuerySet:
+    """Departments that lead or co-handle at least one public reply."""
+    public = Reply.objects.public()
+    return Department.objects.filter(
+        Exists(public.filter(department=OuterRef("pk")))
+        | Exists(public.filter(co_departments=OuterRef("pk")))
+    )
+
+
+def public_sectors(request: HttpRequest | None = None) -> QuerySet:
+    """Sectors that at least one public reply belongs to."""
+    return Sector.objects.filter(Exists(Reply.objects.public().filter(sector=OuterRef("pk"))))
+
+
+class Council(str):
+    """A council slug that public replies have, with the council's name (its label)."""
+
+    name: str
+
+    def __new__(cls, slug: str, name: str) -> Council:
+        value = super().__new__(cls, slug)
+        value.name = name
+        return value
+
+
+class CouncilField(forms.CharField):
+    """A council slug, valid only when a session with public replies has it."""
+
+    default_error_messages = {"invalid_choice": "没有这个政协的公开答复。"}
+
+    def clean(self, value: Any) -> Council | str:
+        slug = super().clean(value)
+        if slug in self.empty_values:
+            return slug
+        name = public_sessions().filter(council_slug=slug).values_list("council", flat=True)[:1]
+        found = list(name)
+        if not found:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return Council(slug, found[0])
+
+
+class CouncilFilter(django_filters.CharFilter):
+    field_class = CouncilField
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        return super().filter(qs, str(value) if value else value)
+
+
 class ReplyFilter(django_filters.FilterSet):
     """Structured filters over replies; always give it a ``Reply.objects.public()`` queryset."""
 
-    council = django_filters.CharFilter(field_name="session__council_slug", label="政协")
-    session = django_filters.ModelChoiceFilter(queryset=Session.objects.all(), label="会议")
+    council = CouncilFilter(field_name="session__council_slug", label="政协")
+    session = django_filters.ModelChoiceFilter(queryset=public_sessions, label="会议")
     year = django_filters.NumberFilter(field_name="session__year", label="年份")
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(),
+        queryset=public_departments,
         to_field_name="slug",
         method="filter_department",
         label="承办或会办单位",
     )
     sector = django_filters.ModelChoiceFilter(
-        queryset=Sector.objects.all(), to_field_name="slug", label="界别"
+        queryset=public_sectors, to_field_name="slug", label="界别"
     )
     proposer = django_filters.CharFilter(field_name="proposer", label="提案人")
     result = django_filters.ChoiceFilter(
@@ -249,10 +311,7 @@ def facet_counts(
 def label_for(name: str, value: Any) -> str:
     """A human label for an active filter value (for chips and zero-count options)."""
     if name == "council":
-        council = (
-            Session.objects.filter(council_slug=value).values_list("council", flat=True).first()
-        )
-        return council or str(value)
+        return value.name if isinstance(value, Council) else str(value)
     if name == "year":
         return f"{selected_value(name, value)}年"
     if name == "result":

@@ -46,7 +46,7 @@ _TYPES: dict[str, dict[str, Any]] = {
 }
 
 FILTERS: dict[str, tuple[str, dict[str, Any]]] = {
-    "council": ("政协标识，如 长宁区政协", _STR),
+    "council": ("政协标识，如 长宁区政协（须有公开答复，否则 400；下三项同）", _STR),
     "session": ("会议编号（见 /directory/）", {"type": "integer"}),
     "year": ("会议年份", {"type": "integer"}),
     "department": ("承办或会办单位的标识", _STR),
