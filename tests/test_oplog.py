@@ -9,6 +9,7 @@ import logging
 from contextlib import contextmanager
 
 import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -18,6 +19,7 @@ from django.urls import reverse
 from replies import actions
 from replies.dblog import JsonFormatter
 from replies.models import Department, Reply, Status
+from replies.search.models import UserDictionaryTerm, ZeroResultQuery
 from tests.ingest.render import to_clean_text
 from tests.ingest.specs import DISTRICT
 
@@ -134,3 +136,27 @@ def test_a_record_is_one_json_line_with_the_user(editor, make_reply, audited):
     line = json.loads(JsonFormatter().format(records[0]))
     assert line["logger"] == "replies.audit" and line["message"] == "reply.publish"
     assert line["user"] == "审核员甲" and line["reply_ids"] == [reply.pk]
+
+
+def test_adding_zero_result_words_to_the_dictionary_is_logged(client, editor, audited):
+    """The zero-result action records each new term in its admin history and the audit log
+    (like an addition by hand), and the action itself with the user; known words are not."""
+    UserDictionaryTerm.objects.create(term="已有词")
+    entry = ZeroResultQuery.objects.create(query="口袋公园 OR 已有词 -停车", count=3)
+    client.force_login(editor)
+    url = reverse("admin:replies_zeroresultquery_changelist")
+    with audited() as records:
+        response = client.post(url, {"action": "add_to_dictionary", "_selected_action": [entry.pk]})
+    assert response.status_code == 302
+    [action] = _of(records, "dictionary.add_from_zero_results")
+    assert action.user == "审核员甲"
+    assert action.terms == ["口袋公园"] and action.queries == [entry.query]
+    [added] = _of(records, "admin.add")
+    assert added.user == "审核员甲" and added.model == "userdictionaryterm"
+    assert added.object_repr == "口袋公园" and "口袋公园 OR 已有词 -停车" in added.change
+    term = UserDictionaryTerm.objects.get(term="口袋公园")
+    [history] = LogEntry.objects.filter(object_id=str(term.pk), action_flag=ADDITION)
+    assert history.user == editor
+    assert LogEntry.objects.count() == 1  # nothing for the word that was already there
+    line = json.loads(JsonFormatter().format(action))
+    assert line["event"] == "dictionary.add_from_zero_results" and line["user"] == "审核员甲"

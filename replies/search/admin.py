@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from replies.oplog import audit_on_commit
 from replies.search.models import UserDictionaryTerm, ZeroResultQuery
 
 
@@ -34,11 +35,21 @@ class ZeroResultQueryAdmin(admin.ModelAdmin):
 
     @admin.action(description="把所选检索词加入检索词典")
     def add_to_dictionary(self, request: HttpRequest, queryset) -> None:
-        added = 0
+        """Add the words of the chosen queries to the dictionary (negated words, OR and words
+        over 40 characters left out). Each new term gets its admin history entry (as one added
+        by hand, so the audit log names the user) and the action one audit record."""
+        added: list[str] = []
+        queries: list[str] = []
         for entry in queryset:
+            queries.append(entry.query)
             for word in entry.query.split():
                 if word.startswith("-") or word == "OR" or len(word) > 40:
                     continue
-                _, created = UserDictionaryTerm.objects.get_or_create(term=word)
-                added += created
-        self.message_user(request, f"已加入 {added} 个词。", messages.SUCCESS)
+                term, created = UserDictionaryTerm.objects.get_or_create(term=word)
+                if created:
+                    added.append(word)
+                    self.log_addition(request, term, f"从无结果检索“{entry.query}”加入")
+        audit_on_commit(
+            "dictionary.add_from_zero_results", request.user, terms=added, queries=queries
+        )
+        self.message_user(request, f"已加入 {len(added)} 个词。", messages.SUCCESS)
