@@ -29,9 +29,15 @@ SELECT pg_is_in_recovery(),
 
 @dataclass(frozen=True)
 class Check:
+    """One replica's answer: ``ok`` when it may serve reads."""
+
     at: float
     ok: bool
     reason: str
+    #: It answered a query (it may still be skipped: not a standby, or lagging).
+    reachable: bool = False
+    #: Seconds behind the primary, when it answered as a standby.
+    lag: float | None = None
 
 
 _checks: dict[str, Check] = {}
@@ -50,29 +56,30 @@ def probe(alias: str) -> Check:
         connection.close()
         return Check(now, False, f"down: {str(exc).strip()[:200]}")
     if not standby:
-        return Check(now, False, "not a standby (pg_is_in_recovery() is false)")
+        return Check(now, False, "not a standby (pg_is_in_recovery() is false)", True)
     if lag > archive_settings.ARCHIVE_REPLICA_MAX_LAG:
-        return Check(now, False, f"lags {lag:.1f} s")
-    return Check(now, True, f"lag {lag:.1f} s")
+        return Check(now, False, f"lags {lag:.1f} s", True, lag)
+    return Check(now, True, f"lag {lag:.1f} s", True, lag)
+
+
+def latest(alias: str) -> Check:
+    """The kept check of ``alias``, or a new one when there is none or it is stale (kept,
+    and logged when the replica goes in or out of use)."""
+    with _lock:
+        last = _checks.get(alias)
+    if last is None or time.monotonic() - last.at >= archive_settings.ARCHIVE_REPLICA_CHECK_SECONDS:
+        check = probe(alias)
+        if last is None or check.ok != last.ok:
+            log = logger.info if check.ok else logger.warning
+            log("replica %s %s: %s", alias, "in use" if check.ok else "skipped", check.reason)
+        with _lock:
+            _checks[alias] = last = check
+    return last
 
 
 def healthy(aliases: list[str]) -> list[str]:
     """The aliases among ``aliases`` that passed their latest check (re-checked when stale)."""
-    interval = archive_settings.ARCHIVE_REPLICA_CHECK_SECONDS
-    out = []
-    for alias in aliases:
-        with _lock:
-            last = _checks.get(alias)
-        if last is None or time.monotonic() - last.at >= interval:
-            check = probe(alias)
-            if last is None or check.ok != last.ok:
-                log = logger.info if check.ok else logger.warning
-                log("replica %s %s: %s", alias, "in use" if check.ok else "skipped", check.reason)
-            with _lock:
-                _checks[alias] = last = check
-        if last.ok:
-            out.append(alias)
-    return out
+    return [alias for alias in aliases if latest(alias).ok]
 
 
 def forget() -> None:

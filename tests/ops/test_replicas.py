@@ -125,3 +125,48 @@ def test_replica_urls_become_aliases_that_mirror_default_in_tests():
     assert entries["replica1"]["HOST"] == "db-r1.internal"
     assert entries["replica2"]["OPTIONS"]["connect_timeout"] == 2
     assert entries["replica1"]["TEST"] == {"MIRROR": "default"}
+
+
+def _replica_health(client) -> dict:
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.content  # a replica never fails the site
+    body = response.json()
+    assert body["status"] == "ok"
+    [replica] = body["checks"]["replicas"]["replicas"]
+    assert replica["alias"] == ALIAS
+    return replica
+
+
+def test_healthz_reports_the_replica_used_lagging_and_down(standby, make_reply, client, settings):
+    make_reply(body="示例数据。托育机构三十家。")
+    standby.wait_for(_primary_lsn(), connection.settings_dict["NAME"])
+    body = client.get("/healthz").json()
+    assert body["checks"]["replicas"]["configured"] == 1
+    assert body["checks"]["replicas"]["used"] == 1
+    assert _replica_health(client) == {
+        "alias": ALIAS,
+        "state": "used",
+        "reachable": True,
+        "lag_seconds": 0.0,
+        "reason": "lag 0.0 s",
+    }
+
+    with standby.connect("postgres") as conn:
+        conn.execute("SELECT pg_wal_replay_pause()")
+        make_reply(body="示例数据。延迟期间写入的托育答复。")
+        time.sleep(1.2)
+        settings.ARCHIVE_REPLICA_MAX_LAG = 0.5
+        lagging = _replica_health(client)
+        assert lagging["state"] == "skipped" and lagging["reachable"] is True
+        assert lagging["lag_seconds"] >= 1.0 and lagging["reason"].startswith("lags ")
+        with replica_reads():  # the router has the same answer
+            assert ReplicaRouter().db_for_read(Reply) == "default"
+        conn.execute("SELECT pg_wal_replay_resume()")
+    settings.ARCHIVE_REPLICA_MAX_LAG = 30.0
+    standby.wait_for(_primary_lsn(), connection.settings_dict["NAME"])
+    assert _replica_health(client)["state"] == "used"
+
+    standby.stop()
+    down = _replica_health(client)
+    assert down["state"] == "skipped" and down["reachable"] is False
+    assert down["lag_seconds"] is None and down["reason"].startswith("down: ")
