@@ -222,20 +222,14 @@ def same_topic_share(reply: Any, ids: list[int]) -> float | None:
 
 
 def explain(statements: list[str]) -> list[list[str]]:
-    """EXPLAIN (ANALYZE, BUFFERS) of the look-up's queries, gram look-ups with the planner
-    settings the look-up runs them with."""
-    from contextlib import nullcontext
-
+    """EXPLAIN (ANALYZE, BUFFERS) of the look-up's queries."""
     from django.db import connection
-
-    from replies.search import related
 
     plans = []
     for sql in statements:
         if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or "set_config" in sql:
             continue
-        grams = "replies_search_grams(" in sql
-        with related._index_plans() if grams else nullcontext(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             plans.append([row[0] for row in cursor.fetchall()])
     return plans

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Count, Max
@@ -55,6 +56,8 @@ class Entry:
     head: str
     words: str
     chunks: list[str] = field(default_factory=list)
+    reply_date: date | None = None
+    number_int: int | None = None
 
 
 def number_label(reply: Reply) -> str:
@@ -116,6 +119,8 @@ def build_entry(reply: Reply) -> Entry:
         head=tokenize.search_text([reply.title, reply.proposal_title]),
         words=words,
         chunks=chunk_text(text),
+        reply_date=reply.reply_date,
+        number_int=reply.number_int,
     )
 
 
@@ -150,8 +155,10 @@ def index_reply(reply: Reply | int) -> bool:
 
 
 _CHANGED = """
-    WHERE (replies_replysearch.text, replies_replysearch.head, replies_replysearch.words)
-        IS DISTINCT FROM (EXCLUDED.text, EXCLUDED.head, EXCLUDED.words)
+    WHERE (replies_replysearch.text, replies_replysearch.head, replies_replysearch.words,
+           replies_replysearch.reply_date, replies_replysearch.number_int)
+        IS DISTINCT FROM
+          (EXCLUDED.text, EXCLUDED.head, EXCLUDED.words, EXCLUDED.reply_date, EXCLUDED.number_int)
 """
 
 
@@ -168,13 +175,19 @@ def _write(batch: list[int], entries: list[Entry], force: bool = False) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(
             """
-            INSERT INTO replies_replysearch (reply_id, text, head, words, chunked, indexed_at)
-            VALUES (%s, %s, %s, %s::tsvector, %s, now())
+            INSERT INTO replies_replysearch
+                (reply_id, text, head, words, chunked, reply_date, number_int, indexed_at)
+            VALUES (%s, %s, %s, %s::tsvector, %s, %s, %s, now())
             ON CONFLICT (reply_id) DO UPDATE SET text = EXCLUDED.text, head = EXCLUDED.head,
-                words = EXCLUDED.words, chunked = EXCLUDED.chunked, indexed_at = now()
+                words = EXCLUDED.words, chunked = EXCLUDED.chunked,
+                reply_date = EXCLUDED.reply_date, number_int = EXCLUDED.number_int,
+                indexed_at = now()
             """
             + changed,
-            [(e.reply_id, e.text, e.head, e.words, bool(e.chunks)) for e in entries],
+            [
+                (e.reply_id, e.text, e.head, e.words, bool(e.chunks), e.reply_date, e.number_int)
+                for e in entries
+            ],
         )
     ReplySearchChunk.objects.bulk_create(
         ReplySearchChunk(entry_id=e.reply_id, ordinal=k, text=chunk)

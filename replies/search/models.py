@@ -5,6 +5,10 @@ search can ever return it). Its ``text`` is the reply's indexed fields, normalis
 compacted (see ``tokenize.search_text``); the character unigrams and bigrams of that text are
 never stored: a GIN index over the expression ``replies_search_grams(text)`` (a PL/pgSQL
 function from migration 0003) holds them, so the table stays small.
+
+The row also carries the reply's date and proposal number, so that the first page of a
+search in date or number order is read from this table alone, walking a B-tree index and
+stopping after the page (``replies.search.pages``), with no join per match.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ class ReplySearch(models.Model):
     head = models.TextField("标题检索文本")
     words = SearchVectorField("词语")
     chunked = models.BooleanField("分块索引", default=False)
+    reply_date = models.DateField("答复日期", null=True, blank=True)
+    number_int = models.PositiveIntegerField("提案号（排序用）", null=True, blank=True)
     indexed_at = models.DateTimeField("索引时间", auto_now=True)
 
     class Meta:
@@ -46,6 +52,22 @@ class ReplySearch(models.Model):
             GinIndex(SearchGrams("text"), name="replysearch_text_grams"),
             GinIndex(SearchGrams("head"), name="replysearch_head_grams"),
             GinIndex(fields=["words"], name="replysearch_words"),
+            models.Index(
+                models.F("reply_date").desc(nulls_last=True),
+                models.F("reply_id").desc(),
+                name="replysearch_newest",
+            ),
+            models.Index(
+                models.F("reply_date").asc(nulls_last=True),
+                models.F("reply_id").asc(),
+                name="replysearch_oldest",
+            ),
+            models.Index(
+                models.F("number_int").asc(nulls_last=True),
+                models.F("reply_date").desc(nulls_last=True),
+                models.F("reply_id").asc(),
+                name="replysearch_number",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -48,7 +47,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from replies.models import Reply
-from replies.search import stats
+from replies.search import pages
 from replies.search.cache import cached
 from replies.search.index import TIERS, tier_lexeme
 from replies.search.parse import ParsedQuery, Term, normalized_query, parse_query
@@ -81,30 +80,6 @@ def term_q(term: Term | str) -> Q:
     text = term.text if isinstance(term, Term) else compact(term)
     sql, params = term_sql(text)
     return Q(pk__in=RawSQL(sql, params))
-
-
-@contextmanager
-def planned(query: str | ParsedQuery) -> Iterator[None]:
-    """Run the block's statements with the join plan that suits the query's terms.
-
-    ``replies_search_match`` hides its predicate from the planner, which then expects few ids
-    and probes replies_reply's primary key once per id. For a term in many replies (see
-    ``stats``) a hash join is several times cheaper, so nested loops are turned off for the
-    block (and restored after it). Used only around the one-pass count-and-candidates
-    statement and the later pages of the same ordered query, whose plan shape is known:
-    turned off around arbitrary statements (facet counts through the co-handling table,
-    say), it can choose far worse plans.
-    """
-    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
-    if not any(stats.is_common(term.text) for term in parsed.positive_terms):
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT set_config('enable_nestloop', 'on', true)")
 
 
 def _hint_q(parsed: ParsedQuery) -> Q | None:
@@ -151,6 +126,57 @@ def replies_containing(text: str) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT DISTINCT reply_id FROM ({sql}) AS found(reply_id)", params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def _hint_sql(parsed: ParsedQuery) -> tuple[str, list] | None:
+    hint = _hint_q(parsed)
+    if hint is None:
+        return None
+    sql, params = Reply.objects.filter(hint).order_by().values("pk").query.sql_with_params()
+    return sql, list(params)
+
+
+def ids_sql(parsed: ParsedQuery) -> tuple[str, list]:
+    """SQL selecting, each once, the ids of the indexed replies that match the query: AND is
+    INTERSECT, OR is UNION and NOT is EXCEPT of the terms' id sets (GIN bitmaps only)."""
+    params: list = []
+    groups = []
+    for group in parsed.groups:
+        alternatives = []
+        for term in group:
+            sql, term_params = term_sql(term.text)
+            alternatives.append(f"({sql})")
+            params += term_params
+        groups.append("(" + " UNION ".join(alternatives) + ")")
+    found = " INTERSECT ".join(groups) if groups else f"(SELECT reply_id FROM {TABLE})"
+    hint = _hint_sql(parsed)
+    if hint is not None:
+        found = f"({found}) UNION (SELECT reply_id FROM {TABLE} WHERE reply_id IN ({hint[0]}))"
+        params += hint[1]
+    for term in parsed.excluded:
+        sql, term_params = term_sql(term.text)
+        found = f"({found}) EXCEPT ({sql})"
+        params += term_params
+    return found, params
+
+
+def text_test(parsed: ParsedQuery) -> tuple[str, list]:
+    """The same match as :func:`ids_sql`, as a condition on one search row ``s`` (``strpos``
+    on its text), for statements that walk rows in an order and stop after a page."""
+    params: list = []
+    groups = []
+    for group in parsed.groups:
+        groups.append("(" + " OR ".join("strpos(s.text, %s) > 0" for _ in group) + ")")
+        params += [term.text for term in group]
+    condition = " AND ".join(groups) if groups else "TRUE"
+    hint = _hint_sql(parsed)
+    if hint is not None:
+        condition = f"({condition} OR s.reply_id IN ({hint[0]}))"
+        params += hint[1]
+    for term in parsed.excluded:
+        condition += " AND strpos(s.text, %s) = 0"
+        params.append(term.text)
+    return condition, params
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,7 +230,7 @@ def _score_candidates(parsed: ParsedQuery, ids: list[int], hinted: set[int]) -> 
     if not terms:
         return {i: (10.0 if i in hinted else 0.0) for i in ids}
     pairs = [(a[0], b[0]) for i, a in enumerate(groups) for b in groups[i + 1 :]][:6]
-    with connection.cursor() as cursor:
+    with pages.read_cursor() as cursor:
         cursor.execute(f"SELECT reply_id, head, text FROM {TABLE} WHERE reply_id = ANY(%s)", [ids])
         rows = cursor.fetchall()
     scores: dict[int, float] = {}
@@ -227,9 +253,10 @@ def _score_candidates(parsed: ParsedQuery, ids: list[int], hinted: set[int]) -> 
 class Results:
     """The matches of a search in order, as a :class:`~django.core.paginator.Paginator` wants.
 
-    The count and the ids of the first :data:`CANDIDATES` matches come from one pass over the
-    matches (and the cache); pages among those are read by primary key, without evaluating
-    the query again. Later pages slice the full ordered queryset.
+    The count and the ids of the first :data:`CANDIDATES` matches are computed once (and
+    cached); pages among those are read by primary key, without evaluating the query again.
+    Later pages come from ``pager`` (ids of rows ``start:stop``, read from the search rows by
+    ``pages``) when there is one, else from slicing the full ordered queryset.
     """
 
     def __init__(
@@ -239,6 +266,7 @@ class Results:
         count: int,
         first: list[int],
         parsed: ParsedQuery,
+        pager: Callable[[int, int], list[int]] | None = None,
     ) -> None:
         # Not called ``ordered``: Paginator reads that attribute as a flag (and would run it).
         self.queryset = ordered
@@ -246,6 +274,7 @@ class Results:
         self._count = count
         self.first = first
         self.parsed = parsed
+        self.pager = pager
 
     def count(self) -> int:
         return self._count
@@ -263,6 +292,7 @@ class Results:
             self._count,
             self.first,
             self.parsed,
+            self.pager,
         )
 
     def select_related(self, *fields: str) -> Results:
@@ -276,11 +306,15 @@ class Results:
             raise TypeError("Results are read by slice")
         start, stop = item.start or 0, self._count if item.stop is None else item.stop
         if stop <= len(self.first) or len(self.first) == self._count:
-            ids = self.first[start:stop]
-            found = {reply.pk: reply for reply in self.rows.filter(pk__in=ids)}
-            return [found[pk] for pk in ids if pk in found]
-        with planned(self.parsed):  # the same statement shape as the one-pass count
-            return list(self.queryset[start:stop])
+            return self._by_id(self.first[start:stop])
+        if self.pager is not None:
+            return self._by_id(self.pager(start, stop))
+        return list(self.queryset[start:stop])
+
+    def _by_id(self, ids: list[int]) -> list[Reply]:
+        # Read through ``rows`` (the base queryset): a row never shows unless it is public.
+        found = {reply.pk: reply for reply in self.rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
 
 
 @dataclass
@@ -333,6 +367,8 @@ def search(
     if sort not in SORTS or (sort == "relevance" and parsed.is_empty):
         sort = "relevance" if not parsed.is_empty else "newest"
     key = (*_sql_of(base), normalized_query(parsed), sort)
+    if not parsed.is_empty and key[:-2] == _sql_of(Reply.objects.public()):
+        return _search_rows(base, matched, parsed, terms, sort, key)
     if sort != "relevance":
         ordered = matched.order_by(*_ORDERS[sort])
         first, count = cached(("first", *key), lambda: _first(ordered, parsed))
@@ -352,12 +388,11 @@ def _sql_of(queryset: QuerySet) -> tuple:
 def _first(ordered: QuerySet, parsed: ParsedQuery) -> tuple[list[int], int]:
     """The ids of the first CANDIDATES rows of ``ordered`` and the number of all its rows,
     in one pass."""
-    with planned(parsed):
-        rows = list(
-            ordered.annotate(search_total=Window(Count("*"))).values_list("pk", "search_total")[
-                :CANDIDATES
-            ]
-        )
+    rows = list(
+        ordered.annotate(search_total=Window(Count("*"))).values_list("pk", "search_total")[
+            :CANDIDATES
+        ]
+    )
     return [pk for pk, _ in rows], (rows[0][1] if rows else 0)
 
 
@@ -401,23 +436,27 @@ def _tier(parsed: ParsedQuery) -> Case | Value:
 def _rank(matched: QuerySet, parsed: ParsedQuery) -> tuple[list[int], dict[int, float], int]:
     """The CANDIDATES first matches by (title hit, occurrence tier, newest), scored and
     sorted; the count."""
-    with planned(parsed):
-        rows = list(
-            _flagged(matched, parsed)
-            .annotate(search_tier=_tier(parsed), search_total=Window(Count("*")))
-            .order_by("-search_head", "-search_tier", *_ORDERS["newest"])
-            .values_list("pk", "reply_date", "search_total")[:CANDIDATES]
-        )
+    rows = list(
+        _flagged(matched, parsed)
+        .annotate(search_tier=_tier(parsed), search_total=Window(Count("*")))
+        .order_by("-search_head", "-search_tier", *_ORDERS["newest"])
+        .values_list("pk", "reply_date", "search_total")[:CANDIDATES]
+    )
     if not rows:
         return [], {}, 0
+    ranked, scores = _scored(parsed, [(pk, date) for pk, date, _ in rows])
+    return ranked, scores, rows[0][2]
+
+
+def _scored(parsed: ParsedQuery, rows: list[tuple[int, Any]]) -> tuple[list[int], dict[int, float]]:
+    """Candidates (id, reply date) fully scored, in score order (then newest)."""
+    ids = [pk for pk, _ in rows]
     hinted: set[int] = set()
     hint = _hint_q(parsed)
     if hint is not None:
-        hinted = set(
-            Reply.objects.filter(hint, pk__in=[r[0] for r in rows]).values_list("pk", flat=True)
-        )
-    scores = _score_candidates(parsed, [r[0] for r in rows], hinted)
-    dates = {pk: date for pk, date, _ in rows}
+        hinted = set(Reply.objects.filter(hint, pk__in=ids).values_list("pk", flat=True))
+    scores = _score_candidates(parsed, ids, hinted)
+    dates = dict(rows)
     ranked = sorted(
         scores,
         key=lambda pk: (
@@ -426,7 +465,7 @@ def _rank(matched: QuerySet, parsed: ParsedQuery) -> tuple[list[int], dict[int, 
             -pk,
         ),
     )
-    return ranked, scores, rows[0][2]
+    return ranked, scores
 
 
 def _relevance_outcome(
@@ -453,3 +492,198 @@ def _relevance_outcome(
         ).order_by(F("search_rank").asc(nulls_last=True), "-search_head", *_ORDERS["newest"])
     results = Results(ordered, base, count, ranked, parsed)
     return SearchOutcome(results, parsed, terms, scores, "relevance")
+
+
+# --------------------------------------------------------------------------------------------
+# the search over every public reply, read from the search rows (``pages``)
+
+
+@dataclass(frozen=True)
+class _RowSearch:
+    """A query over the search rows: its match set, its literal row test, and its size."""
+
+    parsed: ParsedQuery
+    found: tuple[str, list]
+    test: tuple[str, list]
+    matches: int
+    total: int
+
+    def where(self, stop: int) -> tuple[str, list]:
+        """The match condition on ``s`` for reading rows up to ``stop`` in an order."""
+        if pages.walks(self.matches, stop, self.total):
+            return self.test
+        return f"s.reply_id IN ({self.found[0]})", self.found[1]
+
+
+def _search_rows(
+    base: QuerySet,
+    matched: QuerySet,
+    parsed: ParsedQuery,
+    terms: list[str],
+    sort: str,
+    key: tuple,
+) -> SearchOutcome:
+    found, test = ids_sql(parsed), text_test(parsed)
+
+    def compute() -> tuple[int, int, list[int], dict[int, float]]:
+        rows = _RowSearch(parsed, found, test, pages.count(*found), pages.entries())
+        if sort != "relevance":
+            return rows.matches, rows.total, _row_ids(rows, sort, 0, CANDIDATES), {}
+        return rows.matches, rows.total, *_rank_rows(rows)
+
+    matches, total, first, scores = cached(("rows", *key), compute)
+    rows = _RowSearch(parsed, found, test, matches, total)
+    if sort != "relevance":
+        results = Results(
+            matched.order_by(*_ORDERS[sort]),
+            base,
+            matches,
+            first,
+            parsed,
+            lambda start, stop: _row_ids(rows, sort, start, stop),
+        )
+        return SearchOutcome(results, parsed, terms, sort=sort)
+    outcome = _relevance_outcome(base, matched, parsed, terms, first, scores, matches)
+    outcome.results.pager = lambda start, stop: _after_ranked(rows, first, start, stop)
+    return outcome
+
+
+def _row_ids(rows: _RowSearch, sort: str, start: int, stop: int) -> list[int]:
+    if rows.matches == 0:
+        return []
+    return pages.ids(sort, rows.where(stop), start, stop)
+
+
+def _head_set(parsed: ParsedQuery) -> tuple[str, list]:
+    """SQL of the ids whose title or proposal title holds a query term (or that the number or
+    session hint names): the title hits that relevance puts first."""
+    terms = [t.text for t in parsed.positive_terms]
+    parts, params = [], []
+    if terms:
+        parts.append("SELECT replies_search_head(%s::tsquery, %s::text[])")
+        params += [" | ".join(f"({_and_query(t)})" for t in terms), terms]
+    hint = _hint_sql(parsed)
+    if hint is not None:
+        parts.append(hint[0])
+        params += hint[1]
+    return (" UNION ".join(parts) or "SELECT NULL::bigint WHERE FALSE"), params
+
+
+def _head_test(parsed: ParsedQuery) -> tuple[str, list]:
+    """:func:`_head_set` as a condition on one search row ``s``."""
+    terms = [t.text for t in parsed.positive_terms]
+    tests, params = ["strpos(s.head, %s) > 0" for _ in terms], list(terms)
+    hint = _hint_sql(parsed)
+    if hint is not None:
+        tests.append(f"s.reply_id IN ({hint[0]})")
+        params += hint[1]
+    return ("(" + " OR ".join(tests) + ")") if tests else "FALSE", params
+
+
+def _tier_terms(parsed: ParsedQuery) -> list[str]:
+    return [t.text for t in parsed.positive_terms][:4]
+
+
+def _tier_sum(parsed: ParsedQuery) -> tuple[str, list]:
+    """:func:`_tier` on one search row ``s`` (its own word vector)."""
+    cases, params = [], []
+    for term in _tier_terms(parsed):
+        whens = []
+        for level, tier in reversed(list(enumerate(TIERS, 1))):
+            whens.append(f"WHEN s.words @@ %s::tsquery THEN {level}")
+            params.append(tsquery_literal(tier_lexeme(term, tier)))
+        cases.append(f"(CASE {' '.join(whens)} ELSE 0 END)")
+    return (" + ".join(cases) or "0"), params
+
+
+def _signal_set(parsed: ParsedQuery, level: int) -> tuple[str, list]:
+    """SQL of the ids that are title hits or hold a query word at least ``TIERS[level - 1]``
+    times: the only rows that can rank above a plain match (GIN bitmaps only)."""
+    sql, params = _head_set(parsed)
+    for term in _tier_terms(parsed):
+        for tier in TIERS[level - 1 :]:
+            sql += " UNION SELECT replies_search_words(%s::tsquery)"
+            params.append(tsquery_literal(tier_lexeme(term, tier)))
+    return sql, params
+
+
+def _rank_rows(rows: _RowSearch) -> tuple[list[int], dict[int, float]]:
+    """The first CANDIDATES matches by (title hit, occurrence tier, newest), scored.
+
+    Only the rows that can come first are read: the title hits and the rows with a query word
+    in the highest occurrence tier; lower tiers are added while fewer than CANDIDATES match,
+    and plain matches (newest first) fill the rest. For a one-word query the candidates are
+    exactly those of the full order; with several words, a row whose tiers add up high without
+    any being high can be missed (it is still found, just not among the candidates).
+    """
+    if rows.matches == 0:
+        return [], {}
+    parsed = rows.parsed
+    head, head_params = _head_test(parsed)
+    tier, tier_params = _tier_sum(parsed)
+    match, match_params = rows.where(CANDIDATES)
+    order, order_params = [], []
+    if head != "FALSE":
+        order.append(f"({head}) DESC")
+        order_params += head_params
+    if tier != "0":
+        order.append(f"({tier}) DESC")
+        order_params += tier_params
+    order.append(pages.ORDER_SQL["newest"])
+    found: list[tuple[int, Any]] = []
+    signal: tuple[str, list] = ("SELECT NULL::bigint WHERE FALSE", [])
+    for level in range(len(TIERS), 0, -1):
+        signal = _signal_set(parsed, level)
+        sql = (
+            f"SELECT s.reply_id, s.reply_date FROM {TABLE} s "
+            f"WHERE s.reply_id IN ({signal[0]}) AND {match} "
+            f"ORDER BY {', '.join(order)} LIMIT %s"
+        )
+        with pages.read_cursor() as cursor:
+            cursor.execute(sql, [*signal[1], *match_params, *order_params, CANDIDATES])
+            found = list(cursor.fetchall())
+        if len(found) >= CANDIDATES:
+            break
+    if len(found) < CANDIDATES:
+        plain = (f"{match} AND s.reply_id NOT IN ({signal[0]})", [*match_params, *signal[1]])
+        with pages.read_cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.reply_id, s.reply_date FROM {TABLE} s WHERE {plain[0]} "
+                f"ORDER BY {pages.ORDER_SQL['newest']} LIMIT %s",
+                [*plain[1], CANDIDATES - len(found)],
+            )
+            found += cursor.fetchall()
+    return _scored(parsed, found)
+
+
+def _after_ranked(rows: _RowSearch, ranked: list[int], start: int, stop: int) -> list[int]:
+    """Rows ``start:stop`` of the relevance order: the ranked candidates, then the other
+    title hits newest first, then the other matches newest first."""
+    out = ranked[start:stop]
+    start, stop = max(start - len(ranked), 0), stop - len(ranked)
+    if stop <= 0:
+        return out
+    head_sql, head_params = _head_set(rows.parsed)
+    match, match_params = rows.where(stop)
+    heads = (
+        f"s.reply_id IN ({head_sql}) AND {match} AND s.reply_id <> ALL(%s::bigint[])",
+        [*head_params, *match_params, ranked],
+    )
+    heads_count = cached(
+        ("rows-heads", normalized_query(rows.parsed), len(ranked), rows.matches),
+        lambda: _count_where(heads),
+    )
+    out += pages.ids("newest", heads, start, min(stop, heads_count))
+    if stop > heads_count:
+        rest = (
+            f"{match} AND s.reply_id NOT IN ({head_sql}) AND s.reply_id <> ALL(%s::bigint[])",
+            [*match_params, *head_params, ranked],
+        )
+        out += pages.ids("newest", rest, max(start - heads_count, 0), stop - heads_count)
+    return out
+
+
+def _count_where(where: tuple[str, list]) -> int:
+    with pages.read_cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {TABLE} s WHERE {where[0]}", where[1])
+        return int(cursor.fetchone()[0])

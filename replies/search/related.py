@@ -6,7 +6,7 @@ amount of work per reply page whatever the number of replies:
 1. **Key terms** (no query): the jieba words (2–12 characters, holding a Chinese character or
    three Latin letters; no numbers) of the proposal title (weight :data:`TITLE_WEIGHT` each)
    and of the first :data:`BODY_CHARS` characters of the body (weight ``log(1 + tf)``); the
-   :data:`MAX_TERMS` heaviest. On a large index, terms the gram statistics already know as
+   :data:`MAX_TERMS` heaviest. On a large index, terms a sample of search texts shows as
    common (``stats.is_common``) are left out.
 2. **Postings** (one statement): for each term, the *other* replies (not this one, not the
    other replies to the same proposal) that hold it, from the word index (a word of three or
@@ -21,9 +21,9 @@ amount of work per reply page whatever the number of replies:
    holding at least two terms are kept, and when a term's list was cut at :data:`DF_CAP`, a
    primary-key read of those few rows (``strpos`` on their search text) completes it.
 
-Step 2 runs with sequential and plain index scans off (:func:`_index_plans`): the gram
-function is far too costly to compute row by row, so every gram condition must come from the
-GIN index.
+In step 2 every gram condition comes from the GIN index: the gram indexes keep no planner
+statistics (migration 0018), so at the default selectivity of ``@@`` the planner reads them
+with bitmap scans and never computes the gram function row by row.
 
 The index only holds public replies, and the caller filters the ids through
 ``Reply.objects.public()`` again, so drafts and 不予公开 replies are never related. Results are
@@ -38,12 +38,11 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 
 from replies.search import stats, tokenize
 from replies.search.cache import cached
@@ -145,7 +144,7 @@ def index_size(max_age: float = stats.MAX_AGE) -> int:
 
 
 def is_common(term: str) -> bool:
-    """A term the gram statistics call common (``stats.is_common``), on a large index."""
+    """A term in many replies (``stats.is_common``), on a large index."""
     return index_size() >= STATS_MIN_REPLIES and stats.is_common(term)
 
 
@@ -205,37 +204,6 @@ def _memberships(terms: list[Term], ids: list[int]) -> dict[int, list[bool]]:
         return {row[0]: list(row[1:]) for row in cursor.fetchall()}
 
 
-@contextmanager
-def _index_plans() -> Iterator[None]:
-    """Run the block with sequential and plain index scans off (transaction-local).
-
-    ``replies_search_grams(text)`` costs milliseconds a row. With a LIMIT and a common term,
-    the planner would rather compute it row by row than read the GIN index: on a sequential
-    scan, or walking the primary key with the gram condition as a filter (a common
-    three-character term took 48 s that way at 10,000 replies, see migration 0008). With both
-    off, only bitmap scans remain, and the gram conditions can only come from the GIN index.
-    Restored at the end of the block when it runs inside an outer transaction; otherwise the
-    commit ends it.
-    """
-    outer = connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'),"
-            " set_config('enable_seqscan', 'off', true),"
-            " set_config('enable_indexscan', 'off', true)"
-        )
-        seqscan, indexscan = cursor.fetchone()[:2]
-        try:
-            yield
-        finally:
-            if outer:
-                cursor.execute(
-                    "SELECT set_config('enable_seqscan', %s, true),"
-                    " set_config('enable_indexscan', %s, true)",
-                    [seqscan, indexscan],
-                )
-
-
 # --------------------------------------------------------------------------------------------
 # the look-up
 
@@ -243,8 +211,7 @@ def _index_plans() -> Iterator[None]:
 def top_terms(reply: Any) -> tuple[list[Term], list[list[int]]]:
     """The reply's best terms (with df and idf), each with its other replies, best first."""
     terms = key_terms(reply.proposal_title or reply.title, reply.body or "", common=is_common)
-    with _index_plans():
-        n, _excluded, postings = _postings(reply, terms)
+    n, _excluded, postings = _postings(reply, terms)
     scored = []
     for term, ids in zip(terms, postings, strict=True):
         df = len(ids)

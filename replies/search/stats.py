@@ -1,9 +1,9 @@
-"""How common a term is, from the statistics PostgreSQL keeps of the gram index.
+"""How common a term is, from a small random sample of search texts.
 
-``ANALYZE`` (autovacuum, ``reindex``) stores the most common grams of the expression index
-``replysearch_text_grams`` with the share of replies holding each. Reading that list once in
-a while tells the matcher whether a term is in many replies, so it can ask for the plan that
-suits (see migration 0006), without counting anything.
+The gram indexes keep no planner statistics (migration 0018), so the share of replies holding
+a term is estimated here: up to :data:`SAMPLE_SIZE` search texts are read at random (once per
+:data:`MAX_AGE` seconds per process) and a term's share is the part of them that contain it
+literally. Used where a choice must be made before anything is counted (``related``).
 """
 
 from __future__ import annotations
@@ -12,44 +12,54 @@ import time
 
 from django.db import DatabaseError, connection
 
-from replies.search.tokenize import term_lexemes
+from replies.search.schema import TABLE
 
-#: A term whose every gram is in at least this share of replies counts as common.
+#: A term in at least this share of replies counts as common.
 COMMON_SHARE = 0.05
-#: Seconds between two reads of the statistics.
+#: Search texts read for the estimate (a share is known to about ±3 % at 400).
+SAMPLE_SIZE = 400
+#: Seconds between two samples.
 MAX_AGE = 600.0
 
 
-class _Shares:
+class _Sample:
     read_at = -MAX_AGE
-    shares: dict[str, float] = {}
+    texts: list[str] = []
 
 
-def gram_shares(max_age: float = MAX_AGE) -> dict[str, float]:
-    """Gram → share of replies, for the most common grams (empty before any ANALYZE)."""
+def _read_sample() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass")
+        rows = max(float(cursor.fetchone()[0]), 0.0)
+        if rows <= SAMPLE_SIZE * 2:  # small (or never analysed): read it all, up to a cap
+            cursor.execute(f"SELECT text FROM {TABLE} LIMIT %s", [SAMPLE_SIZE * 2])
+        else:
+            percent = min(100.0, 100.0 * SAMPLE_SIZE * 1.5 / rows)
+            cursor.execute(
+                f"SELECT text FROM {TABLE} TABLESAMPLE SYSTEM (%s) LIMIT %s",
+                [percent, SAMPLE_SIZE],
+            )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def sample(max_age: float = MAX_AGE) -> list[str]:
+    """The sampled search texts (empty when the index is empty or cannot be read)."""
     now = time.monotonic()
-    if now - _Shares.read_at >= max_age:
+    if now - _Sample.read_at >= max_age:
         try:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    """
-                    SELECT e, f FROM pg_stats,
-                        unnest(most_common_elems::text::text[], most_common_elem_freqs) AS x(e, f)
-                    WHERE tablename = 'replysearch_text_grams' AND e IS NOT NULL
-                    """
-                )
-                _Shares.shares = dict(cursor.fetchall())
-        except DatabaseError:  # statistics are a hint: never fail a search for them
-            _Shares.shares = {}
-        _Shares.read_at = now
-    return _Shares.shares
+            _Sample.texts = _read_sample()
+        except DatabaseError:  # an estimate: never fail a search for it
+            _Sample.texts = []
+        _Sample.read_at = now
+    return _Sample.texts
 
 
 def share(term: str) -> float:
-    """An upper bound of the share of replies holding ``term`` (0 when rare or unknown)."""
-    shares = gram_shares()
-    grams = term_lexemes(term)
-    return min((shares.get(gram, 0.0) for gram in grams), default=0.0)
+    """The estimated share of replies whose search text holds ``term`` (0 when unknown)."""
+    texts = sample()
+    if not texts or not term:
+        return 0.0
+    return sum(1 for text in texts if term in text) / len(texts)
 
 
 def is_common(term: str) -> bool:

@@ -68,9 +68,9 @@ def filtered(client, corpus) -> int:
 
 @pytest.fixture(autouse=True)
 def _statistics_read(db):
-    """The gram statistics and the index size are read once in ten minutes per process, not
-    per page: read them before counting, so the counts do not depend on the test order."""
-    stats.gram_shares(max_age=0)
+    """The text sample and the index size are read once in ten minutes per process, not per
+    page: read them before counting, so the counts do not depend on the test order."""
+    stats.sample(max_age=0)
     related.index_size(max_age=0)
 
 

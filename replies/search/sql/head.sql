@@ -3,8 +3,7 @@
 -- reads each matching row's title, stored out of line) runs only when a term is longer.
 CREATE OR REPLACE FUNCTION replies_search_head(grams tsquery, terms text[])
 RETURNS SETOF bigint
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 100
-SET enable_seqscan = off SET enable_indexscan = off SET enable_nestloop = on AS $$
+LANGUAGE sql STABLE PARALLEL SAFE ROWS 100 AS $$
     SELECT reply_id FROM replies_replysearch
     WHERE replies_search_grams(head) @@ grams
       AND (
