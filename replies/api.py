@@ -23,6 +23,7 @@ from django.views.decorators.http import condition
 from replies import exports, openapi, search
 from replies.filters import ReplyFilter
 from replies.models import Reply, attach_body_start
+from replies.paging import result_window
 from replies.ratelimit import rate_limited
 
 app_name = "api"
@@ -165,8 +166,16 @@ def reply_list(request: HttpRequest) -> JsonResponse:
         outcome = search.search(base, request.GET.get("q", ""), sort)
         ordered = outcome.results.select_related("session", "department", "sector").defer("body")
         count = ordered.count()
-        last = max(1, -(-count // size))
+        last = max(1, -(-min(count, result_window()) // size))
         if page > last:
+            if (page - 1) * size < count:
+                raise ApiError(
+                    400,
+                    f"只能翻阅前 {result_window()} 件结果；请缩小检索范围，或用导出取全部结果",
+                    parameter="page",
+                    count=count,
+                    pages=last,
+                )
             raise ApiError(404, "页码超出范围", count=count, pages=last)
         rows = attach_body_start(ordered[(page - 1) * size : page * size])
     except ApiError as exc:

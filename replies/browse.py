@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlencode
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
@@ -32,6 +32,7 @@ from replies.filters import (
 )
 from replies.ingest.numerals import to_chinese
 from replies.models import DocKind, Reply, ResultClass, Session, attach_body_start
+from replies.paging import WindowPaginator, window_notice
 from replies.search.cache import cached
 
 PAGE_SIZE = 20
@@ -228,7 +229,9 @@ def build_listing(
         notices.append(outcome.notice)
 
     results = outcome.results.select_related("session", "department").defer("body")
-    page = Paginator(results, PAGE_SIZE).get_page(state.get("page"))
+    page = WindowPaginator(results, PAGE_SIZE).get_page(state.get("page"))
+    if notice := window_notice(page.paginator.count):
+        notices.append(notice)
     replies = with_links(list(page.object_list), q)
     if q:
         attach_body_start(replies)

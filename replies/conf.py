@@ -62,6 +62,9 @@ DEFAULTS: dict[str, Any] = {
     # lags more than this many seconds behind the primary, checked at most this often.
     "ARCHIVE_REPLICA_MAX_LAG": 30.0,
     "ARCHIVE_REPLICA_CHECK_SECONDS": 5.0,
+    # Listings, searches and the API page through at most this many results (as search
+    # engines cap their result window); the count stays exact. Exports give everything.
+    "SEARCH_RESULT_WINDOW": 10_000,
     # Life of cached search results (kept per index generation, never stale); 0 = off.
     "SEARCH_CACHE_SECONDS": 300,
     # The zero-result log: at most this many rows, rows unseen for this many days dropped,

@@ -12,6 +12,7 @@ from typing import Any
 
 from replies.exports import FIELDS, LINKS
 from replies.models import DocKind, ResultClass
+from replies.paging import result_window
 from replies.search import SORTS
 
 _STR = {"type": "string"}
@@ -129,7 +130,12 @@ def document(server: str = "/") -> dict[str, Any]:
         _param("q", "检索词（与检索页相同的语法）", _STR),
         *(_param(name, text, schema) for name, (text, schema) in FILTERS.items()),
         _param("sort", "排序；默认有检索词时按相关度", {"type": "string", "enum": list(SORTS)}),
-        _param("page", "页码，从 1 开始", {"type": "integer", "minimum": 1}),
+        _param(
+            "page",
+            f"页码，从 1 开始；只能翻阅前 {result_window()} 件结果"
+            "（超出时 400，请缩小检索范围或用导出）",
+            {"type": "integer", "minimum": 1},
+        ),
         _param(
             "page_size", "每页件数（最多 100）", {"type": "integer", "minimum": 1, "maximum": 100}
         ),

@@ -143,13 +143,10 @@ def test_healthz_reports_the_replica_used_lagging_and_down(standby, make_reply, 
     body = client.get("/healthz").json()
     assert body["checks"]["replicas"]["configured"] == 1
     assert body["checks"]["replicas"]["used"] == 1
-    assert _replica_health(client) == {
-        "alias": ALIAS,
-        "state": "used",
-        "reachable": True,
-        "lag_seconds": 0.0,
-        "reason": "lag 0.0 s",
-    }
+    used = _replica_health(client)
+    # Caught up: the lag the standby reports is its replay timestamp's age, under a second.
+    assert used.pop("lag_seconds") < 1.0 and used.pop("reason").startswith("lag ")
+    assert used == {"alias": ALIAS, "state": "used", "reachable": True}
 
     with standby.connect("postgres") as conn:
         conn.execute("SELECT pg_wal_replay_pause()")
