@@ -338,28 +338,23 @@ def _one_pass(
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     width = sum(len(keys[n]) for n in names)
-    for row in fetched:
-        grouping, values, ns = row[0], row[1 : 1 + width], row[1 + width :]
+    for grouping, *rest in fetched:
+        values, ns = rest[:width], rest[width:]
         start = 0
         for i, name in enumerate(names):
             fields = _OPTIONS[name].fields
             # GROUPING(...) has a 0 bit for the key of the set the row belongs to.
             mine = grouping == everything ^ (1 << (len(names) - 1 - i))
             if mine and values[start] is not None and ns[i] > 0:
-                row = dict(zip(fields, values[start : start + len(fields)], strict=True))
-                rows[name].append({**row, "n": ns[i]})
+                named = dict(zip(fields, values[start : start + len(fields)], strict=True))
+                rows[name].append({**named, "n": ns[i]})
             start += len(fields)
     return {name: _OPTIONS[name].build(rows[name]) for name in names}
 
 
-def options(name: str, queryset: QuerySet) -> list[FacetOption]:
-    """The options of one facet over ``queryset`` (value, label, count), largest first for
-    departments, sectors and proposers."""
-    return facet_options(queryset, (name,))[name]
-
-
 def facet_options(queryset: QuerySet, names: tuple[str, ...]) -> dict[str, list[FacetOption]]:
-    """The options of each facet in ``names`` over ``queryset``, all from one statement."""
+    """The options (value, label, count) of each facet in ``names`` over ``queryset``, all
+    from one statement; largest first for councils, departments, sectors and proposers."""
     return _one_pass(queryset, {}, names)
 
 
