@@ -3,7 +3,8 @@ share of each result class, and a department league table across years.
 
 Plain functions over a queryset (``/stats/`` passes the listing's filtered and searched
 public replies, the department, sector and session pages their own scope); views and
-templates only show them. Each figure is one GROUP BY query. Departments count as in the
+templates only show them. Each figure is one GROUP BY query (the session, department and sector
+bars one together, as the facets). Departments count as in the
 search facet, lead **or** co-handling, so a bar's number is what its link finds; the league
 table counts the lead unit (主办) only, the one that answers for the result.
 (Not ``stats``: ``replies/search/stats.py`` is the search index's gram statistics.)
@@ -19,15 +20,22 @@ from typing import Any
 from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from replies.filters import SESSION_FIELDS, options, session_row_label, session_row_order
+from replies.filters import (
+    SESSION_FIELDS,
+    FacetOption,
+    facet_options,
+    session_row_label,
+    session_row_order,
+)
 from replies.models import Reply, ResultClass
 
 #: Departments shown one by one; the others are summed into one bar.
 TOP_DEPARTMENTS = 20
 CLASSES = [value for value, _ in ResultClass.choices]
 CLASS_LABELS = dict(ResultClass.choices)
-#: Statements :func:`figures` runs, whatever the data (departments: lead and co-handling twice).
-QUERIES = 10
+#: Statements :func:`figures` runs, whatever the data (the session, department and sector bars
+#: share one; the department shares count lead and co-handling apart).
+QUERIES = 7
 #: SVG geometry: the height of a bar's row and the longest bar's length (viewBox 600 wide).
 ROW, BAR_SPAN = 30, 540
 
@@ -165,9 +173,13 @@ def per_month(queryset: QuerySet, link: Link) -> Chart:
 
 
 def _facet_chart(
-    queryset: QuerySet, name: str, title: str, link: Link, top: int | None = None, note: str = ""
+    found: list[FacetOption],
+    name: str,
+    title: str,
+    link: Link,
+    top: int | None = None,
+    note: str = "",
 ) -> Chart:
-    found = options(name, queryset)
     bars = [Bar(o.label, o.count, link(**{name: o.value})) for o in found[:top]]
     rest = found[top:] if top else []
     if rest:
@@ -263,19 +275,20 @@ def figures(queryset: QuerySet, link: Link) -> Figures:
     """Every figure of ``queryset`` (public replies, already filtered and searched)."""
     overall = {r["result_class"]: r["n"] for r in _class_rows(queryset)}
     split = Split("全部", link(), overall)
+    found = facet_options(queryset, ("session", "department", "sector"))
     return Figures(
         total=split.total,
         charts=[
-            _facet_chart(queryset, "session", "各次会议的答复件数", link),
+            _facet_chart(found["session"], "session", "各次会议的答复件数", link),
             _facet_chart(
-                queryset,
+                found["department"],
                 "department",
                 f"各单位的答复件数（前 {TOP_DEPARTMENTS} 个）",
                 link,
                 top=TOP_DEPARTMENTS,
                 note="牵头承办或会办都计入，一件答复可计入多个单位。",
             ),
-            _facet_chart(queryset, "sector", "各界别的答复件数", link),
+            _facet_chart(found["sector"], "sector", "各界别的答复件数", link),
             per_month(queryset, link),
         ],
         overall=split,

@@ -2,8 +2,9 @@
 
 One ``ReplyFilter`` serves the search page, the department/sector/session pages and the API.
 Facet counts are disjunctive: each facet's options are counted with every *other* active
-filter applied, so an option's count is exactly what choosing it would give. Each facet costs
-one GROUP BY query (the department facet two: lead and co-handling), whatever the data size.
+filter applied, so an option's count is exactly what choosing it would give. All facets of a
+page are counted by one statement (``GROUPING SETS``, one count column per facet), whatever
+the data size.
 
 A filter naming a record (council, session, department, sector) accepts only records that
 public replies have: any other value, a record only hidden replies have included, is an
@@ -21,7 +22,8 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 
 from replies.ingest.numerals import parse_number_input
@@ -177,12 +179,7 @@ class Facet:
         return next((o for o in self.options if o.selected), None)
 
 
-def _grouped(queryset: QuerySet, *fields: str) -> list[dict[str, Any]]:
-    return list(queryset.order_by().values(*fields).annotate(n=Count("pk")).filter(n__gt=0))
-
-
-def _council_options(qs: QuerySet) -> list[FacetOption]:
-    rows = _grouped(qs.filter(session__isnull=False), "session__council_slug", "session__council")
+def _council_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
     rows.sort(key=lambda r: (-r["n"], r["session__council"]))
     return [FacetOption(r["session__council_slug"], r["session__council"], r["n"]) for r in rows]
 
@@ -205,71 +202,160 @@ def session_row_order(row: dict[str, Any]) -> tuple:
     return (row["session__council"], -row["session__term"], -row["session__number"])
 
 
-def _session_options(qs: QuerySet) -> list[FacetOption]:
-    rows = _grouped(qs.filter(session__isnull=False), *SESSION_FIELDS)
+def _session_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
     rows.sort(key=session_row_order)
     return [FacetOption(str(r["session"]), session_row_label(r), r["n"]) for r in rows]
 
 
-def _year_options(qs: QuerySet) -> list[FacetOption]:
-    rows = _grouped(qs.filter(session__year__isnull=False), "session__year")
+def _year_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
     rows.sort(key=lambda r: -r["session__year"])
     return [FacetOption(str(r["session__year"]), f"{r['session__year']}年", r["n"]) for r in rows]
 
 
-def _department_options(qs: QuerySet) -> list[FacetOption]:
-    counts: dict[str, list[Any]] = {}
-    lead = _grouped(qs.filter(department__isnull=False), "department__slug", "department__name")
-    co = (
-        Reply.co_departments.through.objects.filter(reply__in=qs.order_by().values("pk"))
-        .exclude(department_id=F("reply__department_id"))
-        .order_by()
-        .values("department__slug", "department__name")
-        .annotate(n=Count("reply_id"))
-    )
-    for row in [*lead, *co]:
-        entry = counts.setdefault(row["department__slug"], [row["department__name"], 0])
-        entry[1] += row["n"]
-    options = [FacetOption(slug, name, n) for slug, (name, n) in counts.items()]
+def _department_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
+    options = [FacetOption(r["department__slug"], r["department__name"], r["n"]) for r in rows]
     options.sort(key=lambda o: (-o.count, o.label))
     return options
 
 
-def _sector_options(qs: QuerySet) -> list[FacetOption]:
-    rows = _grouped(qs.filter(sector__isnull=False), "sector__slug", "sector__name")
+def _sector_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
     rows.sort(key=lambda r: (-r["n"], r["sector__name"]))
     return [FacetOption(r["sector__slug"], r["sector__name"], r["n"]) for r in rows]
 
 
-def _proposer_options(qs: QuerySet) -> list[FacetOption]:
-    rows = _grouped(qs.exclude(proposer=""), "proposer")
+def _proposer_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
+    rows = [r for r in rows if r["proposer"] != ""]
     rows.sort(key=lambda r: (-r["n"], r["proposer"]))
     return [FacetOption(r["proposer"], r["proposer"], r["n"]) for r in rows]
 
 
-def _choice_options(qs: QuerySet, field_name: str, choices: Any) -> list[FacetOption]:
-    counts = {r[field_name]: r["n"] for r in _grouped(qs, field_name)}
+def _choice_options(rows: list[dict[str, Any]], field_name: str, choices: Any) -> list[FacetOption]:
+    counts = {r[field_name]: r["n"] for r in rows}
     return [
         FacetOption(value, label, counts[value]) for value, label in choices if counts.get(value)
     ]
 
 
-_OPTIONS: dict[str, Callable[[QuerySet], list[FacetOption]]] = {
-    "council": _council_options,
-    "session": _session_options,
-    "year": _year_options,
-    "department": _department_options,
-    "sector": _sector_options,
-    "proposer": _proposer_options,
-    "result": lambda qs: _choice_options(qs, "result_class", ResultClass.choices),
-    "kind": lambda qs: _choice_options(qs, "doc_kind", DocKind.choices),
+@dataclass(frozen=True)
+class _FacetSpec:
+    """One facet's grouping set: the Reply fields it reads (the first is its key: a group
+    whose key is NULL is no option) and how its rows become options."""
+
+    fields: tuple[str, ...]
+    build: Callable[[list[dict[str, Any]]], list[FacetOption]]
+
+
+_OPTIONS: dict[str, _FacetSpec] = {
+    "council": _FacetSpec(("session__council_slug", "session__council"), _council_options),
+    "session": _FacetSpec(SESSION_FIELDS, _session_options),
+    "year": _FacetSpec(("session__year",), _year_options),
+    # The lead department; the co-handling ones join in as rows of their own (see _one_pass).
+    "department": _FacetSpec(("department__slug", "department__name"), _department_options),
+    "sector": _FacetSpec(("sector__slug", "sector__name"), _sector_options),
+    "proposer": _FacetSpec(("proposer",), _proposer_options),
+    "result": _FacetSpec(
+        ("result_class",), lambda rows: _choice_options(rows, "result_class", ResultClass.choices)
+    ),
+    "kind": _FacetSpec(
+        ("doc_kind",), lambda rows: _choice_options(rows, "doc_kind", DocKind.choices)
+    ),
 }
 
 
-def options(name: str, queryset: QuerySet) -> list[FacetOption]:
-    """The options of one facet over ``queryset`` (value, label, count), largest first for
-    departments, sectors and proposers."""
-    return _OPTIONS[name](queryset)
+def _one_pass(
+    core: QuerySet, toggles: dict[str, QuerySet], names: tuple[str, ...]
+) -> dict[str, list[FacetOption]]:
+    """The options of every facet in ``names``, counted in one statement.
+
+    ``core`` holds the rows every count sees; ``toggles`` maps an active facet filter to the
+    ids it keeps. Facet ``x`` counts, by ``GROUPING SETS``, the rows of ``core`` that pass
+    every toggle but ``x``'s; the statement reads only the rows failing at most one toggle.
+    Co-handling departments other than the lead are rows of their own (a lateral join), so
+    a reply counts once for its lead and once for each other co-handling department.
+    """
+    if not names:
+        return {}
+    qn = connections[core.db].ops.quote_name
+    columns = {
+        f"f{i}_{j}": F(path)
+        for i, name in enumerate(names)
+        for j, path in enumerate(_OPTIONS[name].fields)
+    }
+    flags = {
+        f"p_{name}": ExpressionWrapper(Q(pk__in=ids.order_by().values("pk")), BooleanField())
+        for name, ids in toggles.items()
+    }
+    lead_id = {"lead_id": F("department_id")} if "department" in names else {}
+    inner = core.order_by().annotate(**flags).values(*flags, rid=F("pk"), **lead_id, **columns)
+    inner_sql, params = inner.query.sql_with_params()
+
+    def passes(skip: str | None) -> str:
+        kept = [f"r.{qn('p_' + t)}" for t in toggles if t != skip]
+        return " AND ".join(kept) if kept else "TRUE"
+
+    lateral = ""
+    lead = "TRUE"
+    keys = {}
+    for i, name in enumerate(names):
+        keys[name] = [f"r.{qn(f'f{i}_{j}')}" for j in range(len(_OPTIONS[name].fields))]
+    if "department" in names:
+        through = Reply.co_departments.through
+        co = qn(through._meta.db_table)
+        co_reply = qn(through._meta.get_field("reply").column)
+        co_department = qn(through._meta.get_field("department").column)
+        table = qn(Department._meta.db_table)
+        pk_column = qn(Department._meta.pk.column)
+        slug_column = qn(Department._meta.get_field("slug").column)
+        name_column = qn(Department._meta.get_field("name").column)
+        slug, label = keys["department"]
+        lateral = (
+            f" LEFT JOIN LATERAL (SELECT {slug}, {label}, r.{qn('lead_id')} IS NOT NULL,"
+            f" TRUE UNION ALL SELECT d.{slug_column}, d.{name_column}, TRUE, FALSE"
+            f" FROM {co} AS c JOIN {table} AS d ON d.{pk_column} = c.{co_department}"
+            f" WHERE c.{co_reply} = r.{qn('rid')}"
+            f" AND c.{co_department} IS DISTINCT FROM r.{qn('lead_id')})"
+            " AS e(slug, name, present, lead) ON TRUE"
+        )
+        keys["department"] = ["e.slug", "e.name"]
+        lead = "e.lead"
+    # A reply's lead row counts for every facet, its other co-handling rows for departments.
+    counts = [
+        f"count(*) FILTER (WHERE {'e.present' if name == 'department' else lead}"
+        f" AND {passes(name)})"
+        for name in names
+    ]
+    failing = " + ".join(f"(NOT r.{qn('p_' + t)})::int" for t in toggles)
+    sql = (
+        f"SELECT GROUPING({', '.join(keys[n][0] for n in names)}),"
+        f" {', '.join(c for n in names for c in keys[n])}, {', '.join(counts)}"
+        f" FROM ({inner_sql}) AS r{lateral}"
+        + (f" WHERE {failing} <= 1" if len(toggles) > 1 else "")
+        + f" GROUP BY GROUPING SETS ({', '.join('(' + ', '.join(keys[n]) + ')' for n in names)})"
+    )
+    everything = (1 << len(names)) - 1
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    with connections[core.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    width = sum(len(keys[n]) for n in names)
+    for grouping, *rest in fetched:
+        values, ns = rest[:width], rest[width:]
+        start = 0
+        for i, name in enumerate(names):
+            fields = _OPTIONS[name].fields
+            # GROUPING(...) has a 0 bit for the key of the set the row belongs to.
+            mine = grouping == everything ^ (1 << (len(names) - 1 - i))
+            if mine and values[start] is not None and ns[i] > 0:
+                named = dict(zip(fields, values[start : start + len(fields)], strict=True))
+                rows[name].append({**named, "n": ns[i]})
+            start += len(fields)
+    return {name: _OPTIONS[name].build(rows[name]) for name in names}
+
+
+def facet_options(queryset: QuerySet, names: tuple[str, ...]) -> dict[str, list[FacetOption]]:
+    """The options (value, label, count) of each facet in ``names`` over ``queryset``, all
+    from one statement; largest first for councils, departments, sectors and proposers."""
+    return _one_pass(queryset, {}, names)
 
 
 def selected_value(name: str, value: Any) -> str:
@@ -289,15 +375,23 @@ def facet_counts(
     narrow: Callable[[QuerySet], QuerySet] = lambda qs: qs,
     names: tuple[str, ...] = FACETS,
 ) -> list[Facet]:
-    """Count each facet's options under the other active filters.
+    """Count each facet's options under the other active filters, in one statement.
 
     ``base`` is the public queryset (plus any fixed scope); ``narrow`` applies the search
     query's WHERE clause, so counts match the result list.
     """
     active = filterset.active()
+    core = base
+    toggles = {}
+    for name, value in active.items():
+        if name in names:
+            toggles[name] = filterset.filters[name].filter(Reply._default_manager.all(), value)
+        else:
+            core = filterset.filters[name].filter(core, value)
+    counted = _one_pass(narrow(core), toggles, names)
     facets = []
     for name in names:
-        options = _OPTIONS[name](narrow(filterset.filter_except(base, skip=name)))
+        options = counted[name]
         if name in active:
             chosen = selected_value(name, active[name])
             for option in options:
