@@ -496,7 +496,10 @@ def directory() -> dict[str, Any]:
     facets = {
         f.name: f
         for f in facet_counts(
-            ReplyFilter({}, queryset=public), public, names=("session", "department", "sector")
+            ReplyFilter({}, queryset=public),
+            public,
+            names=("session", "department", "sector"),
+            every=True,
         )
     }
     counts = {int(o.value): o.count for o in facets["session"].options}

@@ -62,6 +62,9 @@ DEFAULTS: dict[str, Any] = {
     # lags more than this many seconds behind the primary, checked at most this often.
     "ARCHIVE_REPLICA_MAX_LAG": 30.0,
     "ARCHIVE_REPLICA_CHECK_SECONDS": 5.0,
+    # Options a listing's sidebar lists per facet (the largest, and the selected one): the
+    # rest are counted and named as unlisted (the directory page lists every one).
+    "ARCHIVE_FACET_OPTIONS": 30,
     # Listings, searches and the API page through at most this many results (as search
     # engines cap their result window); the count stays exact. Exports give everything.
     "SEARCH_RESULT_WINDOW": 10_000,

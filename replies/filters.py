@@ -23,9 +23,20 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db import connections
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import NullIf
 from django.http import HttpRequest
 
+from replies.conf import archive_settings
 from replies.ingest.numerals import parse_number_input
 from replies.models import Department, DocKind, Reply, ResultClass, Sector, Session
 
@@ -173,6 +184,8 @@ class Facet:
     name: str
     label: str
     options: list[FacetOption] = field(default_factory=list)
+    #: Options with replies that are not listed (past ``ARCHIVE_FACET_OPTIONS``).
+    unlisted: int = 0
 
     @property
     def selected(self) -> FacetOption | None:
@@ -224,7 +237,6 @@ def _sector_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
 
 
 def _proposer_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
-    rows = [r for r in rows if r["proposer"] != ""]
     rows.sort(key=lambda r: (-r["n"], r["proposer"]))
     return [FacetOption(r["proposer"], r["proposer"], r["n"]) for r in rows]
 
@@ -243,6 +255,8 @@ class _FacetSpec:
 
     fields: tuple[str, ...]
     build: Callable[[list[dict[str, Any]]], list[FacetOption]]
+    #: An empty key is no option either (the proposer of a reply that names none).
+    blank_is_none: bool = False
 
 
 _OPTIONS: dict[str, _FacetSpec] = {
@@ -252,7 +266,7 @@ _OPTIONS: dict[str, _FacetSpec] = {
     # The lead department; the co-handling ones join in as rows of their own (see _one_pass).
     "department": _FacetSpec(("department__slug", "department__name"), _department_options),
     "sector": _FacetSpec(("sector__slug", "sector__name"), _sector_options),
-    "proposer": _FacetSpec(("proposer",), _proposer_options),
+    "proposer": _FacetSpec(("proposer",), _proposer_options, blank_is_none=True),
     "result": _FacetSpec(
         ("result_class",), lambda rows: _choice_options(rows, "result_class", ResultClass.choices)
     ),
@@ -262,9 +276,21 @@ _OPTIONS: dict[str, _FacetSpec] = {
 }
 
 
+@dataclass
+class _Counted:
+    """One facet's counted options (at most the limit) and how many it has in all."""
+
+    options: list[FacetOption]
+    total: int
+
+
 def _one_pass(
-    core: QuerySet, toggles: dict[str, QuerySet], names: tuple[str, ...]
-) -> dict[str, list[FacetOption]]:
+    core: QuerySet,
+    toggles: dict[str, QuerySet],
+    names: tuple[str, ...],
+    limit: int | None = None,
+    keep: dict[str, str] | None = None,
+) -> dict[str, _Counted]:
     """The options of every facet in ``names``, counted in one statement.
 
     ``core`` holds the rows every count sees; ``toggles`` maps an active facet filter to the
@@ -272,12 +298,16 @@ def _one_pass(
     every toggle but ``x``'s; the statement reads only the rows failing at most one toggle.
     Co-handling departments other than the lead are rows of their own (a lateral join), so
     a reply counts once for its lead and once for each other co-handling department.
+    With ``limit``, each facet returns only its ``limit`` largest options, plus the option
+    whose key is ``keep[x]`` (the selected one), and the number of all its options.
     """
     if not names:
         return {}
     qn = connections[core.db].ops.quote_name
     columns = {
-        f"f{i}_{j}": F(path)
+        f"f{i}_{j}": NullIf(F(path), Value(""))
+        if _OPTIONS[name].blank_is_none and j == 0
+        else F(path)
         for i, name in enumerate(names)
         for j, path in enumerate(_OPTIONS[name].fields)
     }
@@ -333,29 +363,49 @@ def _one_pass(
         + f" GROUP BY GROUPING SETS ({', '.join('(' + ', '.join(keys[n]) + ')' for n in names)})"
     )
     everything = (1 << len(names)) - 1
+    # GROUPING(...) has a 0 bit for the key of the set a row belongs to.
+    masks = [everything ^ (1 << (len(names) - 1 - i)) for i in range(len(names))]
+    width = sum(len(keys[n]) for n in names)
+    starts = [sum(len(keys[n]) for n in names[:i]) for i in range(len(names))]
+    # Each row's own option: its set's key and count (a NULL key or a 0 count is none).
+    own_key = (
+        "CASE g "
+        + " ".join(f"WHEN {m} THEN c{s}::text" for m, s in zip(masks, starts, strict=True))
+        + " END"
+    )
+    own_n = "CASE g " + " ".join(f"WHEN {m} THEN n{i}" for i, m in enumerate(masks)) + " END"
+    aliases = ", ".join(
+        ["g", *(f"c{j}" for j in range(width)), *(f"n{i}" for i in range(len(names)))]
+    )
+    sql = (
+        f"SELECT * FROM (SELECT t.*, count(*) OVER w AS options,"
+        f" row_number() OVER (w ORDER BY {own_n} DESC, {own_key}) AS place"
+        f" FROM ({sql}) AS t({aliases}) WHERE {own_key} IS NOT NULL AND {own_n} > 0"
+        f" WINDOW w AS (PARTITION BY g)) AS ranked"
+    )
+    if limit is not None:
+        kept = [(masks[names.index(name)], value) for name, value in (keep or {}).items()]
+        sql += " WHERE place <= %s" + "".join(f" OR (g = {m} AND {own_key} = %s)" for m, _ in kept)
+        params = (*params, limit, *(value for _, value in kept))
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    totals = dict.fromkeys(names, 0)
     with connections[core.db].cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    width = sum(len(keys[n]) for n in names)
     for grouping, *rest in fetched:
-        values, ns = rest[:width], rest[width:]
-        start = 0
-        for i, name in enumerate(names):
-            fields = _OPTIONS[name].fields
-            # GROUPING(...) has a 0 bit for the key of the set the row belongs to.
-            mine = grouping == everything ^ (1 << (len(names) - 1 - i))
-            if mine and values[start] is not None and ns[i] > 0:
-                named = dict(zip(fields, values[start : start + len(fields)], strict=True))
-                rows[name].append({**named, "n": ns[i]})
-            start += len(fields)
-    return {name: _OPTIONS[name].build(rows[name]) for name in names}
+        values, ns, total = rest[:width], rest[width : width + len(names)], rest[-2]
+        i = masks.index(grouping)
+        name, fields = names[i], _OPTIONS[names[i]].fields
+        named = dict(zip(fields, values[starts[i] : starts[i] + len(fields)], strict=True))
+        rows[name].append({**named, "n": ns[i]})
+        totals[name] = total
+    return {name: _Counted(_OPTIONS[name].build(rows[name]), totals[name]) for name in names}
 
 
 def facet_options(queryset: QuerySet, names: tuple[str, ...]) -> dict[str, list[FacetOption]]:
     """The options (value, label, count) of each facet in ``names`` over ``queryset``, all
     from one statement; largest first for councils, departments, sectors and proposers."""
-    return _one_pass(queryset, {}, names)
+    return {name: counted.options for name, counted in _one_pass(queryset, {}, names).items()}
 
 
 def selected_value(name: str, value: Any) -> str:
@@ -374,31 +424,35 @@ def facet_counts(
     base: QuerySet,
     narrow: Callable[[QuerySet], QuerySet] = lambda qs: qs,
     names: tuple[str, ...] = FACETS,
+    every: bool = False,
 ) -> list[Facet]:
     """Count each facet's options under the other active filters, in one statement.
 
     ``base`` is the public queryset (plus any fixed scope); ``narrow`` applies the search
-    query's WHERE clause, so counts match the result list.
+    query's WHERE clause, so counts match the result list. Each facet lists its
+    ``ARCHIVE_FACET_OPTIONS`` largest options and the selected one, or with ``every`` all.
     """
+    limit = None if every else archive_settings.ARCHIVE_FACET_OPTIONS
     active = filterset.active()
     core = base
     toggles = {}
+    chosen = {name: selected_value(name, active[name]) for name in names if name in active}
     for name, value in active.items():
         if name in names:
             toggles[name] = filterset.filters[name].filter(Reply._default_manager.all(), value)
         else:
             core = filterset.filters[name].filter(core, value)
-    counted = _one_pass(narrow(core), toggles, names)
+    counted = _one_pass(narrow(core), toggles, names, limit, chosen)
     facets = []
     for name in names:
-        options = counted[name]
-        if name in active:
-            chosen = selected_value(name, active[name])
+        options, total = counted[name].options, counted[name].total
+        if name in chosen:
             for option in options:
-                option.selected = option.value == chosen
+                option.selected = option.value == chosen[name]
             if not any(o.selected for o in options):
-                options.insert(0, FacetOption(chosen, label_for(name, active[name]), 0, True))
-        facets.append(Facet(name, str(filterset.filters[name].label), options))
+                options.insert(0, FacetOption(chosen[name], label_for(name, active[name]), 0, True))
+        unlisted = total - sum(1 for o in options if o.count)
+        facets.append(Facet(name, str(filterset.filters[name].label), options, unlisted))
     return facets
 
 

@@ -272,3 +272,37 @@ def test_a_page_counts_its_facets_in_one_statement(client, data, params):
         )
     assert len(counting) == 1 and [f.name for f in facets] == list(FACETS)
     print(f"\nstatements of / {params}: {len(page)}")
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"q": "养老"}, {"result": "A"}, "proposer", "department"], ids=str
+)
+def test_a_facet_lists_its_largest_options_and_the_selected_one(client, data, settings, params):
+    """Past ARCHIVE_FACET_OPTIONS a facet lists its largest options, always the selected one,
+    and counts the rest as unlisted; the page says how many."""
+    settings.ARCHIVE_FACET_OPTIONS = 2
+    if isinstance(params, str):  # select the facet's smallest option: it must stay listed
+        full = expected_options(params, {})
+        params = {params: min(full, key=lambda o: o[2])[0]}
+    listing = build_listing(QueryDict(mutable=True) | params)
+    for facet in listing.facets:
+        full = expected_options(facet.name, params)
+        listed = [(o.value, o.label, o.count, o.selected) for o in facet.options]
+        assert set(listed) <= set(full), facet.name
+        chosen = params.get(facet.name)
+        assert (chosen is None) or any(o[3] and o[0] == chosen for o in listed), facet.name
+        others = [o for o in listed if not o[3]]
+        assert len(others) <= 2, facet.name
+        unlisted = [o for o in full if o not in listed]
+        assert facet.unlisted == len([o for o in unlisted if o[2]]), facet.name
+        if unlisted and others:  # the largest are the ones listed
+            assert min(o[2] for o in others) >= max(o[2] for o in unlisted), facet.name
+    capped = [f for f in listing.facets if f.unlisted]
+    assert capped  # the corpus has more than two departments, sectors, proposers …
+    html = client.get("/", params).content.decode()
+    for facet in capped:
+        assert f"另有 {facet.unlisted} 项未列出" in html
+        if facet.name == "proposer":
+            assert f"另有 {facet.unlisted} 项未列出，可在检索框输入姓名查找" in html
+    settings.ARCHIVE_FACET_OPTIONS = 10_000
+    assert "项未列出" not in client.get("/", params).content.decode()
