@@ -569,28 +569,20 @@ def _head_set(parsed: ParsedQuery) -> tuple[str, list]:
     return (" UNION ".join(parts) or "SELECT NULL::bigint WHERE FALSE"), params
 
 
-def _head_test(parsed: ParsedQuery) -> tuple[str, list]:
-    """:func:`_head_set` as a condition on one search row ``s``."""
-    terms = [t.text for t in parsed.positive_terms]
-    tests, params = ["strpos(s.head, %s) > 0" for _ in terms], list(terms)
-    hint = _hint_sql(parsed)
-    if hint is not None:
-        tests.append(f"s.reply_id IN ({hint[0]})")
-        params += hint[1]
-    return ("(" + " OR ".join(tests) + ")") if tests else "FALSE", params
-
-
 def _tier_terms(parsed: ParsedQuery) -> list[str]:
     return [t.text for t in parsed.positive_terms][:4]
 
 
-def _tier_sum(parsed: ParsedQuery) -> tuple[str, list]:
-    """:func:`_tier` on one search row ``s`` (its own word vector)."""
+def _tier_rank(parsed: ParsedQuery) -> tuple[str, list]:
+    """:func:`_tier` of one search row ``s``, from the tier sets' GIN bitmaps (each a hashed
+    subplan built once), so no row's word vector is read."""
     cases, params = [], []
     for term in _tier_terms(parsed):
         whens = []
         for level, tier in reversed(list(enumerate(TIERS, 1))):
-            whens.append(f"WHEN s.words @@ %s::tsquery THEN {level}")
+            whens.append(
+                f"WHEN s.reply_id IN (SELECT replies_search_words(%s::tsquery)) THEN {level}"
+            )
             params.append(tsquery_literal(tier_lexeme(term, tier)))
         cases.append(f"(CASE {' '.join(whens)} ELSE 0 END)")
     return (" + ".join(cases) or "0"), params
@@ -619,13 +611,16 @@ def _rank_rows(rows: _RowSearch) -> tuple[list[int], dict[int, float]]:
     if rows.matches == 0:
         return [], {}
     parsed = rows.parsed
-    head, head_params = _head_test(parsed)
-    tier, tier_params = _tier_sum(parsed)
-    match, match_params = rows.where(CANDIDATES)
-    order, order_params = [], []
-    if head != "FALSE":
-        order.append(f"({head}) DESC")
-        order_params += head_params
+    head, head_params = _head_set(parsed)
+    tier, tier_params = _tier_rank(parsed)
+    # Every condition and sort key is a set from GIN bitmaps (a hashed subplan), so ranking
+    # reads no row's text or word vector. With one group of terms and no exclusion, the signal
+    # set lies inside the match set (a title hit or a tier holds a term literally).
+    within = len(parsed.groups) <= 1 and not parsed.excluded
+    match, match_params = (
+        ("TRUE", []) if within else (f"s.reply_id IN ({rows.found[0]})", rows.found[1])
+    )
+    order, order_params = [f"(s.reply_id IN ({head})) DESC"], list(head_params)
     if tier != "0":
         order.append(f"({tier}) DESC")
         order_params += tier_params
@@ -645,7 +640,10 @@ def _rank_rows(rows: _RowSearch) -> tuple[list[int], dict[int, float]]:
         if len(found) >= CANDIDATES:
             break
     if len(found) < CANDIDATES:
-        plain = (f"{match} AND s.reply_id NOT IN ({signal[0]})", [*match_params, *signal[1]])
+        plain = (
+            f"s.reply_id IN ({rows.found[0]}) AND s.reply_id NOT IN ({signal[0]})",
+            [*rows.found[1], *signal[1]],
+        )
         with pages.read_cursor() as cursor:
             cursor.execute(
                 f"SELECT s.reply_id, s.reply_date FROM {TABLE} s WHERE {plain[0]} "
