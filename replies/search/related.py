@@ -122,9 +122,15 @@ def key_terms(
     for token in dict.fromkeys(_tokens(title)):
         weights[token] = weights.get(token, 0.0) + TITLE_WEIGHT
     ranked = sorted(weights.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))
-    if common is not None:
-        ranked = [item for item in ranked if not common(item[0])]
-    return [Term(text, weight) for text, weight in ranked[:limit]]
+    # ``common`` is asked heaviest first until ``limit`` terms are kept, not for every word of
+    # the body: each answer scans the sampled texts (a reply has hundreds of distinct words).
+    kept: list[Term] = []
+    for text, weight in ranked:
+        if len(kept) == limit:
+            break
+        if common is None or not common(text):
+            kept.append(Term(text, weight))
+    return kept
 
 
 class _Size:

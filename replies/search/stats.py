@@ -3,7 +3,8 @@
 The gram indexes keep no planner statistics (migration 0018), so the share of replies holding
 a term is estimated here: up to :data:`SAMPLE_SIZE` search texts are read at random (once per
 :data:`MAX_AGE` seconds per process) and a term's share is the part of them that contain it
-literally. Used where a choice must be made before anything is counted (``related``).
+literally (each term's share is remembered until the next sample). Used where a choice must
+be made before anything is counted (``related``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,14 @@ SAMPLE_SIZE = 400
 MAX_AGE = 600.0
 
 
+#: Shares remembered per sample (cleared when the sample is read again or holds this many).
+MAX_REMEMBERED = 50_000
+
+
 class _Sample:
     read_at = -MAX_AGE
     texts: list[str] = []
+    shares: dict[str, float] = {}
 
 
 def _read_sample() -> list[str]:
@@ -51,6 +57,7 @@ def sample(max_age: float = MAX_AGE) -> list[str]:
         except DatabaseError:  # an estimate: never fail a search for it
             _Sample.texts = []
         _Sample.read_at = now
+        _Sample.shares = {}
     return _Sample.texts
 
 
@@ -59,7 +66,12 @@ def share(term: str) -> float:
     texts = sample()
     if not texts or not term:
         return 0.0
-    return sum(1 for text in texts if term in text) / len(texts)
+    shares = _Sample.shares
+    if term not in shares:
+        if len(shares) >= MAX_REMEMBERED:
+            shares.clear()
+        shares[term] = sum(1 for text in texts if term in text) / len(texts)
+    return shares[term]
 
 
 def is_common(term: str) -> bool:

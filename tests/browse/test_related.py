@@ -245,3 +245,20 @@ def test_key_terms_weigh_the_title_and_skip_numbers():
     assert texts[:2] == ["加装电梯", "老旧小区"] or texts[:2] == ["老旧小区", "加装电梯"]
     assert "2024" not in texts and "120" not in texts
     assert all(2 <= len(t) <= related.MAX_CHARS for t in texts)
+
+
+def test_key_terms_ask_how_common_a_word_is_only_until_the_limit_is_reached():
+    body = "，".join(f"第{n}项措施推进{word}" for n, word in enumerate("甲乙丙丁戊己庚辛壬癸" * 3))
+    body += "。城市更新、老旧小区、加装电梯、养老服务、社区食堂、停车泊位、口袋公园。"
+    asked: list[str] = []
+
+    def common(term: str) -> bool:
+        asked.append(term)
+        return term in {"推进", "措施"}
+
+    terms = related.key_terms("关于城市更新的建议", body, limit=4, common=common)
+    every = related.key_terms("关于城市更新的建议", body, limit=100)
+    expected = [t for t in every if t.text not in {"推进", "措施"}][:4]
+    assert terms == expected and len(terms) == 4
+    # Asked about the kept terms and the common ones ranked before the fourth, no others.
+    assert len(asked) <= 4 + 2 and len(asked) < len(every)

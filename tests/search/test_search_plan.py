@@ -196,3 +196,11 @@ def test_the_text_sample_tells_common_from_rare_terms(analysed):
     assert stats.share("工作") == 1.0
     assert stats.is_common("推进工作")
     assert not stats.is_common("硅巷") and not stats.is_common("没有")
+
+
+def test_a_share_is_remembered_until_the_sample_is_read_again(analysed):
+    assert stats.share("工作") == 1.0 and "工作" in stats._Sample.shares
+    stats._Sample.shares["工作"] = 0.5  # what a remembered answer would say
+    assert stats.share("工作") == 0.5
+    stats.sample(max_age=0)
+    assert stats._Sample.shares == {} and stats.share("工作") == 1.0
