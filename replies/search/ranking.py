@@ -38,14 +38,42 @@ ORDERS = {
 }
 
 
-def _head_q(parsed: ParsedQuery) -> Q | None:
+#: SQL of the title hits: the ids whose title or proposal title holds a term (GIN bitmaps).
+HEAD_SET = "SELECT replies_search_head(%s::tsquery, %s::text[])"
+#: SQL of one occurrence-tier set: the ids whose word vector holds one tier lexeme (GIN bitmap).
+TIER_SET = "SELECT replies_search_words(%s::tsquery)"
+
+
+def _head_params(parsed: ParsedQuery) -> list | None:
+    """The parameters of :data:`HEAD_SET` for the query's positive terms (None without any)."""
     terms = [t.text for t in parsed.positive_terms]
-    hint = hint_q(parsed)
     if not terms:
+        return None
+    return [" | ".join(f"({and_query(t)})" for t in terms), terms]
+
+
+def tier_sets(parsed: ParsedQuery) -> list[list[tuple[int, str]]]:
+    """Per ranked word (the first four positive terms), its occurrence tiers from the highest
+    down, as (level, tier lexeme as a tsquery): the parameter of one :data:`TIER_SET`.
+
+    The word vector marks a word held at least ``index.TIERS[level - 1]`` times; a term that
+    is no word token is in no tier set.
+    """
+    return [
+        [
+            (level, tsquery_literal(tier_lexeme(term, tier)))
+            for level, tier in reversed(list(enumerate(TIERS, 1)))
+        ]
+        for term in [t.text for t in parsed.positive_terms][:4]
+    ]
+
+
+def _head_q(parsed: ParsedQuery) -> Q | None:
+    params = _head_params(parsed)
+    hint = hint_q(parsed)
+    if params is None:
         return hint
-    grams = " | ".join(f"({and_query(t)})" for t in terms)
-    sql = "SELECT replies_search_head(%s::tsquery, %s::text[])"
-    q = Q(pk__in=RawSQL(sql, [grams, terms]))
+    q = Q(pk__in=RawSQL(HEAD_SET, params))
     return q if hint is None else q | hint
 
 
@@ -119,17 +147,11 @@ def _tier(parsed: ParsedQuery) -> Case | Value:
     them. A term that is no word token has no tier (0).
     """
     total = None
-    for term in [t.text for t in parsed.positive_terms][:4]:
+    for tiers in tier_sets(parsed):
         expression = Case(
             *(
-                When(
-                    pk__in=RawSQL(
-                        "SELECT replies_search_words(%s::tsquery)",
-                        [tsquery_literal(tier_lexeme(term, tier))],
-                    ),
-                    then=Value(level),
-                )
-                for level, tier in reversed(list(enumerate(TIERS, 1)))
+                When(pk__in=RawSQL(TIER_SET, [lexeme]), then=Value(level))
+                for level, lexeme in tiers
             ),
             default=Value(0),
             output_field=IntegerField(),
@@ -176,11 +198,11 @@ def scored(parsed: ParsedQuery, rows: list[tuple[int, Any]]) -> tuple[list[int],
 def head_set(parsed: ParsedQuery) -> tuple[str, list]:
     """SQL of the ids whose title or proposal title holds a query term (or that the number or
     session hint names): the title hits that relevance puts first."""
-    terms = [t.text for t in parsed.positive_terms]
     parts, params = [], []
-    if terms:
-        parts.append("SELECT replies_search_head(%s::tsquery, %s::text[])")
-        params += [" | ".join(f"({and_query(t)})" for t in terms), terms]
+    head = _head_params(parsed)
+    if head is not None:
+        parts.append(HEAD_SET)
+        params += head
     hint = hint_sql(parsed)
     if hint is not None:
         parts.append(hint[0])
@@ -188,22 +210,14 @@ def head_set(parsed: ParsedQuery) -> tuple[str, list]:
     return (" UNION ".join(parts) or "SELECT NULL::bigint WHERE FALSE"), params
 
 
-def _tier_terms(parsed: ParsedQuery) -> list[str]:
-    return [t.text for t in parsed.positive_terms][:4]
-
-
 def _tier_rank(parsed: ParsedQuery) -> tuple[str, list]:
     """:func:`_tier` of one search row ``s``, from the tier sets' GIN bitmaps (each a hashed
     subplan built once), so no row's word vector is read."""
     cases, params = [], []
-    for term in _tier_terms(parsed):
-        whens = []
-        for level, tier in reversed(list(enumerate(TIERS, 1))):
-            whens.append(
-                f"WHEN s.reply_id IN (SELECT replies_search_words(%s::tsquery)) THEN {level}"
-            )
-            params.append(tsquery_literal(tier_lexeme(term, tier)))
-        cases.append(f"(CASE {' '.join(whens)} ELSE 0 END)")
+    for tiers in tier_sets(parsed):
+        whens = " ".join(f"WHEN s.reply_id IN ({TIER_SET}) THEN {level}" for level, _ in tiers)
+        cases.append(f"(CASE {whens} ELSE 0 END)")
+        params += [lexeme for _, lexeme in tiers]
     return (" + ".join(cases) or "0"), params
 
 
@@ -211,10 +225,11 @@ def _signal_set(parsed: ParsedQuery, level: int) -> tuple[str, list]:
     """SQL of the ids that are title hits or hold a query word at least ``TIERS[level - 1]``
     times: the only rows that can rank above a plain match (GIN bitmaps only)."""
     sql, params = head_set(parsed)
-    for term in _tier_terms(parsed):
-        for tier in TIERS[level - 1 :]:
-            sql += " UNION SELECT replies_search_words(%s::tsquery)"
-            params.append(tsquery_literal(tier_lexeme(term, tier)))
+    for tiers in tier_sets(parsed):
+        for at, lexeme in reversed(tiers):  # the lowest level first
+            if at >= level:
+                sql += f" UNION {TIER_SET}"
+                params.append(lexeme)
     return sql, params
 
 
