@@ -26,11 +26,13 @@ from replies.search.parse import ParsedQuery
 from replies.search.schema import TABLE
 from replies.search.tokenize import tsquery_literal
 
-#: How many matches are scored in full for relevance order.
+#: How many matches are scored in full for relevance order; in every order, how many first
+#: ids a search keeps (``results``).
 CANDIDATES = 100
 #: Two terms closer than this many characters count as near each other.
 NEAR = 20
 
+#: The other orders of a Reply queryset (``newest`` also orders relevance's non-candidates).
 ORDERS = {
     "newest": (F("reply_date").desc(nulls_last=True), "-pk"),
     "oldest": (F("reply_date").asc(nulls_last=True), "pk"),
