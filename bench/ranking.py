@@ -3,7 +3,7 @@
     python bench/ranking.py [--replies 10000] [--per-class 50]
 
 The site scores only the first ``CANDIDATES`` matches in the order (title hit, newest) and
-lists the rest by that order (replies.search.query). This script runs the same queries a
+lists the rest by that order (replies.search.ranking). This script runs the same queries a
 second time with ``CANDIDATES`` raised above the number of replies, so that every match is
 scored (the exhaustive order), and reports, per query class, the share of queries whose first
 result is the same and the mean overlap of the first 10 and 20 results. Run it on a database
@@ -29,22 +29,22 @@ CLASSES = ("common", "two_words", "one_char", "sorted")
 
 
 def top_ids(query: str, n: int) -> list[int]:
-    from replies.search.query import search
+    from replies.search import search
 
     return [reply.pk for reply in search(None, query, "relevance").results[:n]]
 
 
 def compare(queries: list[str], exhaustive: int) -> dict[str, Any]:
     """Bounded against exhaustive order for these queries."""
-    from replies.search import query as search_query
+    from replies.search import ranking
 
     bounded = [top_ids(q, 20) for q in queries]
-    saved = search_query.CANDIDATES
-    search_query.CANDIDATES = exhaustive
+    saved = ranking.CANDIDATES
+    ranking.CANDIDATES = exhaustive
     try:
         full = [top_ids(q, 20) for q in queries]
     finally:
-        search_query.CANDIDATES = saved
+        ranking.CANDIDATES = saved
     pairs = [(b, f) for b, f in zip(bounded, full, strict=True) if f]
     if not pairs:
         return {"queries": 0}

@@ -377,13 +377,17 @@ def _one_pass(
     aliases = ", ".join(
         ["g", *(f"c{j}" for j in range(width)), *(f"n{i}" for i in range(len(names)))]
     )
-    sql = (
-        f"SELECT * FROM (SELECT t.*, count(*) OVER w AS options,"
-        f" row_number() OVER (w ORDER BY {own_n} DESC, {own_key}) AS place"
-        f" FROM ({sql}) AS t({aliases}) WHERE {own_key} IS NOT NULL AND {own_n} > 0"
-        f" WINDOW w AS (PARTITION BY g)) AS ranked"
-    )
-    if limit is not None:
+    listed = f"{own_key} IS NOT NULL AND {own_n} > 0"
+    if limit is None:
+        # Every option is listed: no window ranks or counts them (the total is the rows').
+        sql = f"SELECT * FROM ({sql}) AS t({aliases}) WHERE {listed}"
+    else:
+        sql = (
+            f"SELECT * FROM (SELECT t.*, count(*) OVER w AS options,"
+            f" row_number() OVER (w ORDER BY {own_n} DESC, {own_key}) AS place"
+            f" FROM ({sql}) AS t({aliases}) WHERE {listed}"
+            f" WINDOW w AS (PARTITION BY g)) AS ranked"
+        )
         kept = [(masks[names.index(name)], value) for name, value in (keep or {}).items()]
         sql += " WHERE place <= %s" + "".join(f" OR (g = {m} AND {own_key} = %s)" for m, _ in kept)
         params = (*params, limit, *(value for _, value in kept))
@@ -393,12 +397,12 @@ def _one_pass(
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     for grouping, *rest in fetched:
-        values, ns, total = rest[:width], rest[width : width + len(names)], rest[-2]
+        values, ns = rest[:width], rest[width : width + len(names)]
         i = masks.index(grouping)
         name, fields = names[i], _OPTIONS[names[i]].fields
         named = dict(zip(fields, values[starts[i] : starts[i] + len(fields)], strict=True))
         rows[name].append({**named, "n": ns[i]})
-        totals[name] = total
+        totals[name] = len(rows[name]) if limit is None else rest[width + len(names)]
     return {name: _Counted(_OPTIONS[name].build(rows[name]), totals[name]) for name in names}
 
 

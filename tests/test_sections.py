@@ -8,7 +8,7 @@ from django.urls import reverse
 from replies import browse
 from replies.ingest.batch import ingest_paths
 from replies.models import Reply
-from replies.search.query import search
+from replies.search import search
 from replies.sections import body_with_sections, section_rows
 from tests.admin_forms import change_form_data
 from tests.ingest.render import to_clean_text

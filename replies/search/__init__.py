@@ -17,9 +17,10 @@ from typing import Any
 from django.db.models import QuerySet
 
 from replies.search.highlight import mark, mark_lines, snippets
+from replies.search.matching import narrow
 from replies.search.parse import parse_query
-from replies.search.query import SORTS, SearchOutcome, narrow, search
 from replies.search.related import related_ids
+from replies.search.results import SORTS, SearchOutcome, search
 from replies.search.zero import record_zero_result
 
 __all__ = [

@@ -91,7 +91,7 @@ def tier_lexeme(word: str, tier: int) -> str:
 def word_lexemes(parts: Iterable[str]) -> list[str]:
     """The word vector's lexemes: distinct word tokens of three or more characters (the
     exact-token shortcut of matching), then occurrence tiers of words of two or more
-    characters (ranking: see ``query._tier``)."""
+    characters (ranking: see ``ranking.tier_sets``)."""
     counts: Counter[str] = Counter()
     for part in parts:
         counts.update(tokenize.long_words(part, 2))
@@ -300,7 +300,7 @@ def dictionary_changed(*terms: str) -> None:
     """
 
     def run() -> None:
-        from replies.search.query import replies_containing
+        from replies.search.matching import replies_containing
 
         ensure_dictionary(max_age=0)
         index_replies({pk for term in terms for pk in replies_containing(term)})

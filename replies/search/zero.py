@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from replies.conf import archive_settings
 from replies.models import Reply
+from replies.search.matching import narrow
 from replies.search.models import ZeroResultQuery
 from replies.search.parse import ParsedQuery, normalized_query
-from replies.search.query import SearchOutcome, narrow
+from replies.search.results import SearchOutcome
 
 logger = logging.getLogger(__name__)
 

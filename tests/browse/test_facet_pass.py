@@ -306,3 +306,29 @@ def test_a_facet_lists_its_largest_options_and_the_selected_one(client, data, se
             assert f"另有 {facet.unlisted} 项未列出，可在检索框输入姓名查找" in html
     settings.ARCHIVE_FACET_OPTIONS = 10_000
     assert "项未列出" not in client.get("/", params).content.decode()
+
+
+@pytest.mark.parametrize("params", [{}, {"result": "A"}, {"q": "养老", "sector": "first"}], ids=str)
+def test_every_option_is_listed_without_ranking_them(data, settings, params):
+    """With ``every`` (the directory) each facet lists all its options past
+    ARCHIVE_FACET_OPTIONS, counted as plain ORM counting gives, and the statement ranks none."""
+    settings.ARCHIVE_FACET_OPTIONS = 2
+    if params.get("sector") == "first":
+        params = {**params, "sector": expected_options("sector", {})[0][0]}
+    filterset = ReplyFilter(QueryDict(mutable=True) | params, queryset=Reply.objects.public())
+    with CaptureQueriesContext(connection) as statements:
+        facets = facet_counts(
+            filterset,
+            Reply.objects.public(),
+            narrow=lambda qs: search.narrow(qs, params.get("q", "")),
+            every=True,
+        )
+    counting = [s["sql"] for s in statements.captured_queries if "GROUPING SETS" in s["sql"]]
+    assert len(counting) == 1 and "row_number" not in counting[0]
+    assert [f.name for f in facets] == list(FACETS)
+    for facet in facets:
+        listed = [(o.value, o.label, o.count, o.selected) for o in facet.options]
+        listed.sort(key=lambda o: not o[3])  # the page shows the selected option first
+        assert listed == expected_options(facet.name, params), facet.name
+        assert facet.unlisted == 0, facet.name
+    assert any(len(f.options) > 2 for f in facets)  # the cap would have cut these

@@ -11,8 +11,8 @@ from django.urls import reverse
 from replies.ingest.batch import ingest_paths
 from replies.ingest.parsed import ParsedReply
 from replies.models import UNTITLED, Reply, Status
+from replies.search import search
 from replies.search.index import index_replies
-from replies.search.query import search
 from tests.ingest.render import to_clean_text
 from tests.ingest.specs import DISTRICT
 

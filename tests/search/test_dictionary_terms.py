@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from replies.search import index, query, tokenize
+from replies.search import index, search, tokenize
 from replies.search.models import ReplySearch, UserDictionaryTerm, ZeroResultQuery
 
 #: Not a word for jieba: cut into 鲸岭 / 杉湾 / 带 until staff add it.
@@ -74,7 +74,7 @@ def test_adding_a_term_reindexes_exactly_the_replies_containing_it(
     assert [w.text for w in tokenize.words(WORD)] == [WORD]
     # matching is literal either way: the word and pieces across its old cuts are found
     for q in (WORD, "杉湾带建", "岭杉"):
-        got = set(query.search(None, q).queryset.values_list("pk", flat=True))
+        got = set(search(None, q).queryset.values_list("pk", flat=True))
         assert docs["has"].pk in got and docs["not"].pk not in got, q
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from replies.search import query
+from replies.search import search
 from replies.search.parse import NOTICE_MALFORMED, NOTICE_TRUNCATED
 
 TITLE = "关于林业保护工作的答复"
@@ -51,7 +51,7 @@ def docs(make_reply):
 
 
 def run(q: str):
-    outcome = query.search(None, q)
+    outcome = search(None, q)
     ids = list(outcome.queryset.values_list("pk", flat=True)[:50])
     return outcome, ids
 

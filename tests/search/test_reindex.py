@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from replies.models import Status
+from replies.search import search
 from replies.search.models import ReplySearch
-from replies.search.query import search
 
 pytestmark = pytest.mark.django_db
 

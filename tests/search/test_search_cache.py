@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.db import connection
 
 from replies.models import Status
+from replies.search import search
 from replies.search.cache import generation
 from replies.search.index import index_replies
-from replies.search.query import search
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from replies.models import Disclosure, Status
-from replies.search import query
+from replies.search import SORTS, search
 from replies.search.parse import NOTICE_MALFORMED
 
 TITLE = "关于林业保护工作的答复"
@@ -34,7 +34,7 @@ def as_json(*args: str) -> dict:
 
 
 def expected(q: str, sort: str = "relevance") -> list[int]:
-    return list(query.search(None, q, sort).queryset.values_list("pk", flat=True))
+    return list(search(None, q, sort).queryset.values_list("pk", flat=True))
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_all_prints_every_result(corpus):
     assert len(expected("云杉")) == 23
 
 
-@pytest.mark.parametrize("sort", query.SORTS)
+@pytest.mark.parametrize("sort", SORTS)
 def test_sort_option(corpus, sort):
     assert listed("云杉", "--all", "--sort", sort) == expected("云杉", sort)
 

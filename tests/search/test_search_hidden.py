@@ -9,7 +9,7 @@ import re
 import pytest
 
 from replies.models import Disclosure, Reply, Session, Status
-from replies.search import query
+from replies.search import SORTS, search
 from replies.search.models import ReplySearch
 
 TITLE = "关于林业保护工作的答复"
@@ -77,8 +77,8 @@ def test_only_public_replies_are_in_the_index(replies):
 
 @pytest.mark.parametrize("q", QUERIES)
 def test_search_never_returns_hidden_replies(replies, q):
-    for sort in query.SORTS:
-        outcome = query.search(None, q, sort)
+    for sort in SORTS:
+        outcome = search(None, q, sort)
         ids = list(outcome.queryset.values_list("pk", flat=True))
         assert set(ids) <= visible(replies), (q, sort)
         assert outcome.queryset.count() == len(ids)
@@ -86,13 +86,13 @@ def test_search_never_returns_hidden_replies(replies, q):
 
 
 def test_matching_public_replies_are_still_found(replies):
-    assert {r.pk for r in query.search(None, "云杉林").queryset} == visible(replies)
-    assert {r.pk for r in query.search(None, "十五届三次").queryset} == visible(replies)
+    assert {r.pk for r in search(None, "云杉林").queryset} == visible(replies)
+    assert {r.pk for r in search(None, "十五届三次").queryset} == visible(replies)
 
 
 @pytest.mark.parametrize("q", QUERIES)
 def test_page_counts_and_snippets_hold_no_hidden_reply(client, replies, q):
-    expected = query.search(None, q).queryset.count()
+    expected = search(None, q).queryset.count()
     for sort in ("", "newest"):
         html = client.get("/", {"q": q, "sort": sort}).content.decode()
         assert f"共 <strong>{expected}</strong> 件答复" in html, (q, sort)
@@ -106,7 +106,7 @@ def test_page_counts_and_snippets_hold_no_hidden_reply(client, replies, q):
 def test_api_counts_and_snippets_hold_no_hidden_reply(client, replies, q):
     data = client.get("/api/replies/", {"q": q, "page_size": 100}).json()
     assert {r["id"] for r in data["results"]} <= visible(replies)
-    assert data["count"] == len(data["results"]) == query.search(None, q).queryset.count()
+    assert data["count"] == len(data["results"]) == search(None, q).queryset.count()
     text = str(data)
     for secret in SECRETS:
         assert secret not in text, (q, secret)
@@ -126,7 +126,7 @@ def test_a_reply_leaves_the_index_when_hidden_and_returns_when_published(
     reply = replies["public"]
 
     def found() -> bool:
-        return reply.pk in set(query.search(None, "稳步推进").queryset.values_list("pk", flat=True))
+        return reply.pk in set(search(None, "稳步推进").queryset.values_list("pk", flat=True))
 
     assert found()
     for field, hidden, shown in [

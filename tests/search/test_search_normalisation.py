@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from replies.search import query
+from replies.search import search
 
 TITLE = "关于城市管理工作的答复"
 
 
 def found(q: str) -> set[int]:
-    return set(query.search(None, q).queryset.values_list("pk", flat=True))
+    return set(search(None, q).queryset.values_list("pk", flat=True))
 
 
 @pytest.fixture

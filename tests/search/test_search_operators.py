@@ -1,7 +1,7 @@
 """Each query operator against the real index: AND, "phrase", -exclusion, OR / |, number, session.
 
 The parse-level behaviour is in test_search_parse.py; here every query runs through
-``replies.search.query.search`` on a handful of fictional replies, and a few through the API
+``replies.search.search`` on a handful of fictional replies, and a few through the API
 and the listing page, which must find exactly the same replies.
 """
 
@@ -12,13 +12,13 @@ import datetime
 import pytest
 
 from replies.models import Disclosure, Reply, Session, Status
-from replies.search import query
+from replies.search import SORTS, search
 
 TITLE = "关于林业保护工作的答复"
 
 
 def found(q: str, sort: str = "relevance") -> set[int]:
-    return set(query.search(None, q, sort).queryset.values_list("pk", flat=True))
+    return set(search(None, q, sort).queryset.values_list("pk", flat=True))
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_minus_excludes(docs):
 
 
 def test_a_query_of_exclusions_only_lists_everything_else(docs):
-    for sort in query.SORTS:
+    for sort in SORTS:
         assert found("-石榴", sort) == pks(docs, "only_a", "other", "none"), sort
         assert found("-云杉 -石榴", sort) == pks(docs, "other", "none"), sort
 
@@ -107,7 +107,7 @@ def test_combinations(docs):
 
 def test_every_sort_finds_the_same_replies(docs):
     for q in ("云杉 石榴", '"云杉石榴"', "云杉 -石榴", "云杉 | 鹭岛 -石榴"):
-        sets = {sort: found(q, sort) for sort in query.SORTS}
+        sets = {sort: found(q, sort) for sort in SORTS}
         assert len({frozenset(s) for s in sets.values()}) == 1, (q, sets)
 
 
@@ -115,7 +115,7 @@ def test_every_sort_finds_the_same_replies(docs):
     "q", ["云杉 石榴", '"云杉石榴"', "云杉 -石榴", "云杉 OR 鹭岛 -石榴", "-云杉"]
 )
 def test_api_and_page_find_what_search_finds(client, docs, q):
-    expected = list(query.search(None, q).queryset.values_list("pk", flat=True))
+    expected = list(search(None, q).queryset.values_list("pk", flat=True))
     data = client.get("/api/replies/", {"q": q, "page_size": 100}).json()
     assert [r["id"] for r in data["results"]] == expected
     assert data["count"] == len(expected)
@@ -147,7 +147,7 @@ def test_a_proposal_number_finds_the_reply_by_its_number(make_reply, sessions):
         assert {five.pk, five_plain.pk} <= got, q
         assert fifty.pk not in got and fifteen.pk not in got, q
     # literal text still counts: a reply citing 第005号 is found, but after the numbered ones
-    ranked = list(query.search(None, "第005号").queryset.values_list("pk", flat=True))
+    ranked = list(search(None, "第005号").queryset.values_list("pk", flat=True))
     assert set(ranked) == {five.pk, five_plain.pk, citing.pk}
     assert ranked[-1] == citing.pk
     # with another term the number is only literal text (no field match)

@@ -8,14 +8,14 @@ import datetime
 import pytest
 from django.core.paginator import Paginator
 
-from replies.search import query
+from replies.search import ranking, search
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def many(make_reply, monkeypatch):
-    monkeypatch.setattr(query, "CANDIDATES", 4)
+    monkeypatch.setattr(ranking, "CANDIDATES", 4)
     replies = [
         make_reply(
             body="硅巷" * (1 + i % 3) + "。",
@@ -30,7 +30,7 @@ def many(make_reply, monkeypatch):
 
 @pytest.mark.parametrize("sort", ["relevance", "newest", "oldest", "number"])
 def test_pages_cover_every_match_once_in_the_queryset_order(many, sort):
-    outcome = query.search(None, "硅巷", sort)
+    outcome = search(None, "硅巷", sort)
     assert outcome.count == 11 and len(outcome.results.first) == 4
     paged = [r.pk for n in (1, 2, 3) for r in Paginator(outcome.results, 3).page(n).object_list]
     paged += [r.pk for r in Paginator(outcome.results, 3).page(4).object_list]
@@ -41,21 +41,21 @@ def test_pages_cover_every_match_once_in_the_queryset_order(many, sort):
 
 
 def test_relevance_puts_title_hits_first_then_newest(many):
-    outcome = query.search(None, "硅巷")
+    outcome = search(None, "硅巷")
     ids = [r.pk for r in outcome.results[:]]
     titled = [r.pk for r in many if r.title.startswith("关于硅巷")]
     assert set(ids[: len(titled)]) == set(titled)
 
 
 def test_no_match_is_an_empty_sequence(many):
-    outcome = query.search(None, "没有这个词")
+    outcome = search(None, "没有这个词")
     assert outcome.count == 0 and outcome.results[:] == [] and list(outcome.results) == []
 
 
 def test_occurrence_tiers_bring_the_densest_reply_into_the_scored_candidates(
     make_reply, monkeypatch
 ):
-    monkeypatch.setattr(query, "CANDIDATES", 3)
+    monkeypatch.setattr(ranking, "CANDIDATES", 3)
     newer = [
         make_reply(
             title=f"关于推进工作的答复{i}",
@@ -67,6 +67,6 @@ def test_occurrence_tiers_bring_the_densest_reply_into_the_scored_candidates(
     dense = make_reply(
         title="关于推进工作的答复", body="工作，" * 10, reply_date=datetime.date(2020, 1, 1)
     )
-    ids = [r.pk for r in query.search(None, "工作").results[:]]
+    ids = [r.pk for r in search(None, "工作").results[:]]
     assert ids[0] == dense.pk
     assert set(ids) == {dense.pk, *(r.pk for r in newer)}

@@ -18,7 +18,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from replies.search import query, related, stats
+from replies.search import related, search, stats
 from replies.search.schema import CHUNK_TABLE, TABLE
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,7 @@ def row_by_row_grams(found: list[dict]) -> list[str]:
 def test_no_search_statement_computes_grams_row_by_row(analysed, sort):
     with plans() as found:
         for q in QUERIES:
-            outcome = query.search(None, q, sort)
+            outcome = search(None, q, sort)
             assert list(outcome.results[0:20]), q  # every query matches the corpus
             list(outcome.results[20:40])  # a page past the first: the pager's statements
     assert found, "auto_explain reported no plan"
@@ -171,7 +171,7 @@ def test_searches_flip_no_planner_switch(analysed, settings):
     with CaptureQueriesContext(connection) as ctx:
         for q in QUERIES:
             for sort in ("relevance", "newest"):
-                query.search(None, q, sort).results[0:40]
+                search(None, q, sort).results[0:40]
         related.related_ids(analysed[2])
     issued = " ".join(entry["sql"] for entry in ctx.captured_queries)
     assert not re.search(r"enable_\w+", issued)

@@ -10,7 +10,7 @@ import pytest
 
 from replies.browse import permalink
 from replies.models import Reply
-from replies.search import query
+from replies.search import SORTS, ranking, search
 
 TITLE = "关于林业保护工作的答复"
 PROPOSAL = "关于林业保护的建议"
@@ -25,7 +25,7 @@ DEFAULT_DATE = day(2024)
 
 
 def ranked(q: str, sort: str = "relevance") -> list[int]:
-    return list(query.search(None, q, sort).queryset.values_list("pk", flat=True))
+    return list(search(None, q, sort).queryset.values_list("pk", flat=True))
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_ties_go_to_the_newer_reply(add):
 
 
 def test_ranking_stays_title_first_beyond_the_scored_candidates(add, monkeypatch):
-    monkeypatch.setattr(query, "CANDIDATES", 2)
+    monkeypatch.setattr(ranking, "CANDIDATES", 2)
     body_only = [add("云杉。", date=day(2025, 1, k)) for k in range(1, 4)]
     titles = [add("无关。", date=day(2010 + k), title=f"关于云杉第{k}项的答复") for k in range(3)]
     order = ranked("云杉")
@@ -125,7 +125,7 @@ def test_sort_options_give_their_order(spread):
 
 
 def test_api_and_page_use_the_same_order(client, spread):
-    for sort in query.SORTS:
+    for sort in SORTS:
         expected = ranked("云杉", sort)
         data = client.get("/api/replies/", {"q": "云杉", "sort": sort}).json()
         assert [r["id"] for r in data["results"]] == expected, sort

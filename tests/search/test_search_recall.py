@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from replies.models import Disclosure, Reply, Status
-from replies.search import index, query, tokenize
+from replies.search import index, search, tokenize
 from replies.search.models import ReplySearch
 from replies.search.parse import literal_query
 
@@ -37,7 +37,7 @@ def indexed_text(reply: Reply) -> str:
 
 
 def found(q) -> set[int]:
-    outcome = query.search(Reply.objects.public(), q)
+    outcome = search(Reply.objects.public(), q)
     return set(outcome.queryset.values_list("pk", flat=True))
 
 
@@ -113,7 +113,7 @@ def test_known_item_two_or_three_title_words_put_the_reply_first(samples):
         chosen = sorted(rng.sample(words, min(len(words), rng.choice((2, 3)))), key=words.index)
         q = " ".join(chosen)
         assert q != tokenize.compact(reply.proposal_title)
-        first = query.search(None, q).queryset.first()
+        first = search(None, q).queryset.first()
         if first is not None and (
             first.pk == reply.pk or first.proposal_title == reply.proposal_title
         ):

@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from replies.models import Reply
-from replies.search import pages, query
+from replies.search import SORTS, pages, ranking, search
 
 pytestmark = pytest.mark.django_db
 
@@ -58,12 +58,12 @@ def all_pages(results, size: int = 20) -> list[int]:
 
 
 @pytest.mark.parametrize("shape", ["walk", "probe"])
-@pytest.mark.parametrize("sort", query.SORTS)
+@pytest.mark.parametrize("sort", SORTS)
 def test_every_page_is_the_page_of_the_ordered_queryset(corpus, monkeypatch, sort, shape):
     monkeypatch.setattr(pages, "WALK_COST", 0.0 if shape == "walk" else 1e9)
-    monkeypatch.setattr(query, "CANDIDATES", 15)  # pages past the candidates, too
+    monkeypatch.setattr(ranking, "CANDIDATES", 15)  # pages past the candidates, too
     for q in QUERIES:
-        outcome = query.search(None, q, sort)
+        outcome = search(None, q, sort)
         assert outcome.results.pager is not None  # read from the search rows
         expected = list(outcome.queryset.values_list("pk", flat=True))
         assert outcome.count == len(expected), q
@@ -76,11 +76,11 @@ def test_every_page_is_the_page_of_the_ordered_queryset(corpus, monkeypatch, sor
 
 @pytest.mark.parametrize("candidates", [5, 15, 100])
 def test_one_word_candidates_are_those_of_the_full_order(corpus, monkeypatch, candidates):
-    monkeypatch.setattr(query, "CANDIDATES", candidates)
+    monkeypatch.setattr(ranking, "CANDIDATES", candidates)
     filtered_base = Reply.objects.public().filter(pk__gt=0)  # not the plain public queryset
     for q in ("养老", "推进", "硅巷", "养老服务"):
-        rows = query.search(None, q)
-        full = query.search(filtered_base, q)
+        rows = search(None, q)
+        full = search(filtered_base, q)
         assert rows.results.pager is not None and full.results.pager is None
         assert rows.count == full.count
         assert rows.results.first == full.results.first, q
@@ -91,7 +91,7 @@ def test_a_long_reply_is_found_by_its_chunks_in_both_shapes(corpus, monkeypatch)
     long_reply = corpus[-1]
     for cost in (0.0, 1e9):
         monkeypatch.setattr(pages, "WALK_COST", cost)
-        found = [r.pk for r in query.search(None, "硅巷", "newest").results[0:20]]
+        found = [r.pk for r in search(None, "硅巷", "newest").results[0:20]]
         assert long_reply.pk in found and len(found) == 3
 
 
@@ -99,7 +99,7 @@ def test_a_reply_hidden_after_indexing_never_shows(corpus):
     hidden = corpus[1]
     # hide it behind the index's back: the search row is still there
     Reply.objects.filter(pk=hidden.pk).update(status="draft")
-    for sort in query.SORTS:
-        outcome = query.search(None, "养老", sort)
+    for sort in SORTS:
+        outcome = search(None, "养老", sort)
         shown = [reply.pk for reply in outcome.results[0 : outcome.count]]
         assert hidden.pk not in shown
