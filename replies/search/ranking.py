@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import bisect
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.expressions import RawSQL
 
 from replies.models import Reply
-from replies.search import pages
+from replies.search import pages, stats
 from replies.search.index import TIERS, tier_lexeme
 from replies.search.matching import RowSearch, and_query, hint_q, hint_sql
 from replies.search.parse import ParsedQuery
@@ -247,6 +248,8 @@ def rank_rows(rows: RowSearch) -> tuple[list[int], dict[int, float]]:
     if rows.matches == 0:
         return [], {}
     parsed = rows.parsed
+    if _one_term(parsed):
+        return scored(parsed, _strata_rows(rows))
     head, head_params = head_set(parsed)
     tier, tier_params = _tier_rank(parsed)
     # Every condition and sort key is a set from GIN bitmaps (a hashed subplan), so ranking
@@ -288,3 +291,162 @@ def rank_rows(rows: RowSearch) -> tuple[list[int], dict[int, float]]:
             )
             found += cursor.fetchall()
     return scored(parsed, found)
+
+
+def _one_term(parsed: ParsedQuery) -> bool:
+    return len(parsed.groups) == 1 and len(parsed.groups[0]) == 1 and not parsed.excluded
+
+
+@dataclass(frozen=True)
+class _Stratum:
+    """Rows of one step of the relevance pre-order (title hit × occurrence tier): ``tests``
+    are per-row conditions on ``s``; ``drive`` is the set form of the first of them (ids from
+    GIN bitmaps; the match set for the plain matches). A title-hit stratum with a tier also
+    has the same rows driven by the tier set (``by_tier``), for when titles hold the term
+    often and the tier is the smaller set."""
+
+    tests: tuple[tuple[str, list], ...]
+    drive: tuple[str, list]
+    head: bool
+    level: int
+    by_tier: _Stratum | None = None
+
+
+def _strata(rows: RowSearch) -> list[_Stratum]:
+    """The strata of a one-term query in relevance pre-order: title hits by tier (highest
+    first), then the other rows by tier, then the plain matches; each is read newest first."""
+    parsed = rows.parsed
+    term = parsed.groups[0][0].text
+    head_test: tuple[str, list] = ("strpos(s.head, %s) > 0", [term])
+    hint = hint_sql(parsed)
+    if hint is not None:
+        head_test = (f"(strpos(s.head, %s) > 0 OR s.reply_id IN ({hint[0]}))", [term, *hint[1]])
+    no_head = (f"NOT {head_test[0]}", head_test[1])
+    lexemes = _tier_lexemes(term)
+
+    def has(level: int) -> tuple[str, list]:
+        return "ts_match_vq(s.words, %s::tsquery)", [lexemes[level - 1]]
+
+    def lacks(level: int) -> tuple[str, list]:
+        return "NOT ts_match_vq(s.words, %s::tsquery)", [lexemes[level - 1]]
+
+    def tier_tests(level: int) -> list[tuple[str, list]]:
+        tests = [has(level)] if level else []
+        return tests + ([lacks(level + 1)] if level < len(TIERS) else [])
+
+    def words_set(level: int) -> tuple[str, list]:
+        return "s.reply_id IN (SELECT replies_search_words(%s::tsquery))", [lexemes[level - 1]]
+
+    heads = head_set(parsed)
+    head_drive = (f"s.reply_id IN ({heads[0]})", heads[1])
+    levels = range(len(TIERS), -1, -1)
+    strata = []
+    for n in levels:
+        tier = _Stratum((*tier_tests(n)[:1], head_test, *tier_tests(n)[1:]), words_set(n), True, n)
+        strata.append(
+            _Stratum((head_test, *tier_tests(n)), head_drive, True, n, tier if n else None)
+        )
+    for n in levels:
+        drive = words_set(n) if n else (f"s.reply_id IN ({rows.found[0]})", rows.found[1])
+        tests = tier_tests(n) if n else [rows.test, lacks(1)]
+        strata.append(_Stratum((*tests, no_head), drive, False, n))
+    return strata
+
+
+def _stratum_share(term: str, stratum: _Stratum) -> float:
+    """The estimated share of all rows in ``stratum``, from the sampled rows' texts, heads
+    and tier lexemes (``stats.sample``, ``stats.signals``)."""
+    texts, sampled = stats.sample(), stats.signals()
+    if not sampled or len(texts) != len(sampled):
+        return 0.0
+    lexemes = [tier_lexeme(term, tier) for tier in TIERS]
+    hits = 0
+    for text, (head, tiers) in zip(texts, sampled, strict=True):
+        if (term in head) != stratum.head or term not in text:
+            continue
+        if sum(1 for lexeme in lexemes if lexeme in tiers) == stratum.level:
+            hits += 1
+    return hits / len(sampled)
+
+
+def _strata_rows(rows: RowSearch) -> list[tuple[int, Any]]:
+    """The first CANDIDATES matches of a one-term query by (title hit, tier, newest): the
+    strata in order, each read newest first until enough rows are found.
+
+    A stratum holding many rows is read by walking the date index with its per-row tests
+    (about k × replies / stratum size rows for k rows); a small one from its GIN set (every
+    row of it by primary key), whichever is estimated cheaper from the sampled rows. The rows
+    are exactly those of the full order (the strata partition the matches in its order).
+    """
+    term = rows.parsed.groups[0][0].text
+    strata = _strata(rows)
+    shares = [_stratum_share(term, stratum) for stratum in strata]
+    found: list[tuple[int, Any]] = []
+    heads = [stratum for stratum in strata if stratum.head]
+    head_share = sum(share for stratum, share in zip(strata, shares, strict=True) if stratum.head)
+    if not pages.walks(round(head_share * rows.total), CANDIDATES, rows.total):
+        # Few title hits: read them once from their set, in tier order (per-row tests).
+        # A tier set smaller than the title hits is a hashed subplan (GIN bitmaps); a larger
+        # one is a per-row test of the hit's word vector.
+        levels = [
+            (
+                f"WHEN s.reply_id IN (SELECT replies_search_words(%s::tsquery)) THEN {level}"
+                if _tier_share(term, level) < head_share
+                else f"WHEN ts_match_vq(s.words, %s::tsquery) THEN {level}",
+                [lexeme],
+            )
+            for level, lexeme in reversed(list(enumerate(_tier_lexemes(term), 1)))
+        ]
+        level_sql = f"(CASE {' '.join(sql for sql, _ in levels)} ELSE 0 END) DESC, "
+        found += _stratum_ids(
+            heads[0].drive, [p for _, values in levels for p in values], level_sql, CANDIDATES
+        )
+        strata, shares = strata[len(heads) :], shares[len(heads) :]
+    for stratum, share in zip(strata, shares, strict=True):
+        need = CANDIDATES - len(found)
+        if need <= 0:
+            break
+        # A walk reads about need × replies / stratum rows; the set form reads its drive set.
+        # Only the plain matches' walk reads texts; the others test a title and word marks.
+        plain = not stratum.head and stratum.level == 0
+        cost = pages.WALK_COST if plain else pages.WALK_COST / 3
+        walk_rows = min(rows.total, need * rows.total / max(share * rows.total, 1.0))
+        if stratum.head:
+            drive_share = head_share
+            if stratum.by_tier is not None:
+                tier_share = _tier_share(term, stratum.level)
+                if tier_share < head_share:
+                    stratum, drive_share = stratum.by_tier, tier_share
+        else:
+            drive_share = rows.matches / rows.total if plain else _tier_share(term, stratum.level)
+        tests = list(stratum.tests)
+        if cost * walk_rows >= drive_share * rows.total:
+            tests = [stratum.drive, *stratum.tests[1:]]  # the set replaces the first test
+        where = (" AND ".join(sql for sql, _ in tests), [p for _, values in tests for p in values])
+        found += _stratum_ids(where, [], "", need)
+    return found[:CANDIDATES]
+
+
+def _tier_share(term: str, level: int) -> float:
+    """The estimated share of all rows holding ``term`` at least ``TIERS[level - 1]`` times."""
+    sampled = stats.signals()
+    lexeme = tier_lexeme(term, TIERS[level - 1])
+    return sum(1 for _, tiers in sampled if lexeme in tiers) / len(sampled) if sampled else 0.0
+
+
+def _tier_lexemes(term: str) -> list[str]:
+    return [tsquery_literal(tier_lexeme(term, tier)) for tier in TIERS]
+
+
+def _stratum_ids(
+    where: tuple[str, list], order_params: list, order: str, limit: int
+) -> list[tuple[int, Any]]:
+    """(id, reply date) of the first ``limit`` rows satisfying ``where``, by ``order`` (an
+    ORDER BY prefix) then newest."""
+    with pages.read_cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.reply_id, s.reply_date FROM {TABLE} s WHERE {where[0]} "
+            f"ORDER BY {order}{pages.ORDER_SQL['newest']} LIMIT %s",
+            [*where[1], *order_params, limit],
+        )
+        return list(cursor.fetchall())

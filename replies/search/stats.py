@@ -13,6 +13,7 @@ import time
 
 from django.db import DatabaseError, connection
 
+from replies.search.index import TIER_MARK
 from replies.search.schema import TABLE
 
 #: A term in at least this share of replies counts as common.
@@ -30,22 +31,30 @@ MAX_REMEMBERED = 50_000
 class _Sample:
     read_at = -MAX_AGE
     texts: list[str] = []
+    signals: list[tuple[str, frozenset[str]]] = []
     shares: dict[str, float] = {}
 
 
-def _read_sample() -> list[str]:
+#: Per sampled row: its text, its head (titles) and its occurrence-tier lexemes.
+_COLUMNS = (
+    "text, head, ARRAY(SELECT w.lexeme FROM unnest(words) AS w "
+    f"WHERE strpos(w.lexeme, '{TIER_MARK}') > 0)"
+)
+
+
+def _read_sample() -> list[tuple[str, str, list[str]]]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass")
         rows = max(float(cursor.fetchone()[0]), 0.0)
         if rows <= SAMPLE_SIZE * 2:  # small (or never analysed): read it all, up to a cap
-            cursor.execute(f"SELECT text FROM {TABLE} LIMIT %s", [SAMPLE_SIZE * 2])
+            cursor.execute(f"SELECT {_COLUMNS} FROM {TABLE} LIMIT %s", [SAMPLE_SIZE * 2])
         else:
             percent = min(100.0, 100.0 * SAMPLE_SIZE * 1.5 / rows)
             cursor.execute(
-                f"SELECT text FROM {TABLE} TABLESAMPLE SYSTEM (%s) LIMIT %s",
+                f"SELECT {_COLUMNS} FROM {TABLE} TABLESAMPLE SYSTEM (%s) LIMIT %s",
                 [percent, SAMPLE_SIZE],
             )
-        return [row[0] for row in cursor.fetchall()]
+        return list(cursor.fetchall())
 
 
 def sample(max_age: float = MAX_AGE) -> list[str]:
@@ -53,12 +62,21 @@ def sample(max_age: float = MAX_AGE) -> list[str]:
     now = time.monotonic()
     if now - _Sample.read_at >= max_age:
         try:
-            _Sample.texts = _read_sample()
+            rows = _read_sample()
         except DatabaseError:  # an estimate: never fail a search for it
-            _Sample.texts = []
+            rows = []
+        _Sample.texts = [text for text, _, _ in rows]
+        _Sample.signals = [(head, frozenset(tiers)) for _, head, tiers in rows]
         _Sample.read_at = now
         _Sample.shares = {}
     return _Sample.texts
+
+
+def signals(max_age: float = MAX_AGE) -> list[tuple[str, frozenset[str]]]:
+    """Per sampled row (the rows of :func:`sample`): its head (titles, compact) and the set of
+    its occurrence-tier lexemes (``index.tier_lexeme``), for estimating ranking strata."""
+    sample(max_age)
+    return _Sample.signals
 
 
 def share(term: str) -> float:

@@ -103,3 +103,18 @@ def test_a_reply_hidden_after_indexing_never_shows(corpus):
         outcome = search(None, "养老", sort)
         shown = [reply.pk for reply in outcome.results[0 : outcome.count]]
         assert hidden.pk not in shown
+
+
+@pytest.mark.parametrize("cost", [0.0, 1e9])  # every stratum walked / every one read by set
+def test_one_word_candidates_are_exact_in_either_stratum_shape(corpus, monkeypatch, cost):
+    from replies.search import stats
+
+    stats.sample(max_age=0)  # this corpus's heads and tiers
+    monkeypatch.setattr(pages, "WALK_COST", cost)
+    monkeypatch.setattr(ranking, "CANDIDATES", 15)
+    filtered_base = Reply.objects.public().filter(pk__gt=0)
+    for q in ("养老", "推进", "硅巷", "养老服务", "第7号"):
+        rows = search(None, q)
+        full = search(filtered_base, q)
+        assert rows.results.first == full.results.first, (q, cost)
+        assert rows.scores == full.scores
