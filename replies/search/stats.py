@@ -3,8 +3,9 @@
 The gram indexes keep no planner statistics (migration 0018), so the share of replies holding
 a term is estimated here: up to :data:`SAMPLE_SIZE` search texts are read at random (once per
 :data:`MAX_AGE` seconds per process) and a term's share is the part of them that contain it
-literally (each term's share is remembered until the next sample). Used where a choice must
-be made before anything is counted (``related``).
+literally (each term's share is remembered until the next sample). The sampled rows' titles
+and occurrence-tier marks (:func:`signals`) estimate the relevance strata of ``ranking``.
+Used where a choice must be made before anything is counted (``related``, ``ranking``).
 """
 
 from __future__ import annotations
