@@ -243,7 +243,9 @@ def rank_rows(rows: RowSearch) -> tuple[list[int], dict[int, float]]:
     in the highest occurrence tier; lower tiers are added while fewer than CANDIDATES match,
     and plain matches (newest first) fill the rest. For a one-word query the candidates are
     exactly those of the full order; with several words, a row whose tiers add up high without
-    any being high can be missed (it is still found, just not among the candidates).
+    any being high can be missed (it is still found, just not among the candidates). A
+    one-word query reads the order's strata instead (:func:`_strata_rows`): bounded by the
+    page when a stratum is dense.
     """
     if rows.matches == 0:
         return [], {}
