@@ -32,7 +32,10 @@ def sitemap(client) -> dict[str, str]:
 def test_sitemap_lists_every_public_page_and_no_hidden_reply(client, corpus):
     urls = sitemap(client)
     for reply in corpus.public:
-        assert urls[SITE + unquote(permalink(reply))] == f"{reply.updated_at:%Y-%m-%d}"
+        assert (
+            urls[SITE + unquote(permalink(reply))]
+            == f"{timezone.localtime(reply.updated_at):%Y-%m-%d}"
+        )
         assert SITE + unquote(proposal_url(reply)) in urls
         assert SITE + unquote(session_url(reply.session)) in urls
         assert SITE + f"/departments/{reply.department.slug}/" in urls
