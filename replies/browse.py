@@ -248,9 +248,7 @@ def build_listing(
             names,
             str(public.query) if base is not None else "",
         ),
-        lambda: facet_counts(
-            filterset, public, narrow=lambda qs: search.narrow(qs, q), names=names
-        ),
+        lambda: facet_counts(filterset, narrow=lambda qs: search.narrow(qs, q), names=names),
     )
     for facet in facets:
         for option in facet.options:
@@ -497,7 +495,6 @@ def directory() -> dict[str, Any]:
         f.name: f
         for f in facet_counts(
             ReplyFilter({}, queryset=public),
-            public,
             names=("session", "department", "sector"),
             every=True,
         )

@@ -39,6 +39,7 @@ from django.http import HttpRequest
 from replies.conf import archive_settings
 from replies.ingest.numerals import parse_number_input
 from replies.models import Department, DocKind, Reply, ResultClass, Sector, Session
+from replies.search.models import ReplySearch
 
 #: GET parameter names of the facet filters, in display order.
 FACETS = ("council", "session", "year", "department", "sector", "proposer", "result", "kind")
@@ -216,8 +217,8 @@ def session_row_order(row: dict[str, Any]) -> tuple:
 
 
 def _session_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
-    rows.sort(key=session_row_order)
-    return [FacetOption(str(r["session"]), session_row_label(r), r["n"]) for r in rows]
+    rows.sort(key=lambda r: (r["session"].council, -r["session"].term, -r["session"].number))
+    return [FacetOption(str(r["session"].pk), str(r["session"]), r["n"]) for r in rows]
 
 
 def _year_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
@@ -225,15 +226,11 @@ def _year_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
     return [FacetOption(str(r["session__year"]), f"{r['session__year']}年", r["n"]) for r in rows]
 
 
-def _department_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
-    options = [FacetOption(r["department__slug"], r["department__name"], r["n"]) for r in rows]
+def _unit_options(rows: list[dict[str, Any]], field_name: str) -> list[FacetOption]:
+    """Departments or sectors, largest first."""
+    options = [FacetOption(r[field_name].slug, r[field_name].name, r["n"]) for r in rows]
     options.sort(key=lambda o: (-o.count, o.label))
     return options
-
-
-def _sector_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
-    rows.sort(key=lambda r: (-r["n"], r["sector__name"]))
-    return [FacetOption(r["sector__slug"], r["sector__name"], r["n"]) for r in rows]
 
 
 def _proposer_options(rows: list[dict[str, Any]]) -> list[FacetOption]:
@@ -250,22 +247,38 @@ def _choice_options(rows: list[dict[str, Any]], field_name: str, choices: Any) -
 
 @dataclass(frozen=True)
 class _FacetSpec:
-    """One facet's grouping set: the Reply fields it reads (the first is its key: a group
+    """One facet's grouping set: the search-row fields it reads (the first is its key: a group
     whose key is NULL is no option) and how its rows become options."""
 
     fields: tuple[str, ...]
     build: Callable[[list[dict[str, Any]]], list[FacetOption]]
     #: An empty key is no option either (the proposer of a reply that names none).
     blank_is_none: bool = False
+    #: The key is this model's id: rows carry an instance with ``labels`` instead (the
+    #: statement reads them for the listed options only).
+    model: type | None = None
+    labels: tuple[str, ...] = ()
 
 
 _OPTIONS: dict[str, _FacetSpec] = {
     "council": _FacetSpec(("session__council_slug", "session__council"), _council_options),
-    "session": _FacetSpec(SESSION_FIELDS, _session_options),
+    "session": _FacetSpec(
+        ("session",), _session_options, model=Session, labels=("council", "term", "number")
+    ),
     "year": _FacetSpec(("session__year",), _year_options),
-    # The lead department; the co-handling ones join in as rows of their own (see _one_pass).
-    "department": _FacetSpec(("department__slug", "department__name"), _department_options),
-    "sector": _FacetSpec(("sector__slug", "sector__name"), _sector_options),
+    # The lead department and the other co-handling ones (see _one_pass).
+    "department": _FacetSpec(
+        ("department",),
+        lambda rows: _unit_options(rows, "department"),
+        model=Department,
+        labels=("slug", "name"),
+    ),
+    "sector": _FacetSpec(
+        ("sector",),
+        lambda rows: _unit_options(rows, "sector"),
+        model=Sector,
+        labels=("slug", "name"),
+    ),
     "proposer": _FacetSpec(("proposer",), _proposer_options, blank_is_none=True),
     "result": _FacetSpec(
         ("result_class",), lambda rows: _choice_options(rows, "result_class", ResultClass.choices)
@@ -284,6 +297,11 @@ class _Counted:
     total: int
 
 
+def search_rows(queryset: QuerySet) -> QuerySet:
+    """The search rows (``ReplySearch``: one per public reply) of a Reply queryset."""
+    return ReplySearch.objects.filter(pk__in=queryset.order_by().values("pk"))
+
+
 def _one_pass(
     core: QuerySet,
     toggles: dict[str, QuerySet],
@@ -293,13 +311,15 @@ def _one_pass(
 ) -> dict[str, _Counted]:
     """The options of every facet in ``names``, counted in one statement.
 
-    ``core`` holds the rows every count sees; ``toggles`` maps an active facet filter to the
-    ids it keeps. Facet ``x`` counts, by ``GROUPING SETS``, the rows of ``core`` that pass
-    every toggle but ``x``'s; the statement reads only the rows failing at most one toggle.
-    Co-handling departments other than the lead are rows of their own (a lateral join), so
-    a reply counts once for its lead and once for each other co-handling department.
-    With ``limit``, each facet returns only its ``limit`` largest options, plus the option
-    whose key is ``keep[x]`` (the selected one), and the number of all its options.
+    ``core`` (search rows) holds the rows every count sees; ``toggles`` maps an active facet
+    filter to the search rows it keeps. Facet ``x`` counts, by ``GROUPING SETS``, the rows of
+    ``core`` that pass every toggle but ``x``'s; the statement reads only the rows failing at
+    most one toggle, and nothing but the narrow search rows (and the sessions, for councils
+    and years). Each row stands for its lead department, and for each other co-handling
+    department a copy of it does (``unnest`` of the row's ids): the copies count for the
+    department facet only. With ``limit``, each facet returns only its ``limit`` largest
+    options, plus the option whose key is ``keep[x]`` (the selected one), and the number of
+    all its options. Sessions, departments and sectors are counted by id and read after.
     """
     if not names:
         return {}
@@ -310,55 +330,52 @@ def _one_pass(
         else F(path)
         for i, name in enumerate(names)
         for j, path in enumerate(_OPTIONS[name].fields)
+        if name != "department"
     }
     flags = {
         f"p_{name}": ExpressionWrapper(Q(pk__in=ids.order_by().values("pk")), BooleanField())
         for name, ids in toggles.items()
     }
-    lead_id = {"lead_id": F("department_id")} if "department" in names else {}
-    inner = core.order_by().annotate(**flags).values(*flags, rid=F("pk"), **lead_id, **columns)
+    units = (
+        {"lead_id": F("department_id"), "co_ids": F("co_department_ids")}
+        if "department" in names
+        else {}
+    )
+    inner = core.order_by().annotate(**flags).values(*flags, **units, **columns)
     inner_sql, params = inner.query.sql_with_params()
+    keys = {name: [f"r.{qn(f'f{i}_0')}"] for i, name in enumerate(names)}
+    if "department" in names:
+        # Set-returning functions in the select list run in step: the first copy is the lead.
+        rows = (
+            f"SELECT r.*, unnest(ARRAY[r.{qn('lead_id')}] || r.{qn('co_ids')}) AS unit,"
+            f" generate_series(0, cardinality(r.{qn('co_ids')})) = 0 AS lead"
+            f" FROM ({inner_sql}) AS r"
+        )
+        keys["department"] = ["r.unit"]
+        lead = "r.lead"
+    else:
+        rows = inner_sql
+        lead = "TRUE"
+    for i, name in enumerate(names):
+        keys[name] += [f"r.{qn(f'f{i}_{j}')}" for j in range(1, len(_OPTIONS[name].fields))]
 
     def passes(skip: str | None) -> str:
         kept = [f"r.{qn('p_' + t)}" for t in toggles if t != skip]
         return " AND ".join(kept) if kept else "TRUE"
 
-    lateral = ""
-    lead = "TRUE"
-    keys = {}
-    for i, name in enumerate(names):
-        keys[name] = [f"r.{qn(f'f{i}_{j}')}" for j in range(len(_OPTIONS[name].fields))]
-    if "department" in names:
-        through = Reply.co_departments.through
-        co = qn(through._meta.db_table)
-        co_reply = qn(through._meta.get_field("reply").column)
-        co_department = qn(through._meta.get_field("department").column)
-        table = qn(Department._meta.db_table)
-        pk_column = qn(Department._meta.pk.column)
-        slug_column = qn(Department._meta.get_field("slug").column)
-        name_column = qn(Department._meta.get_field("name").column)
-        slug, label = keys["department"]
-        lateral = (
-            f" LEFT JOIN LATERAL (SELECT {slug}, {label}, r.{qn('lead_id')} IS NOT NULL,"
-            f" TRUE UNION ALL SELECT d.{slug_column}, d.{name_column}, TRUE, FALSE"
-            f" FROM {co} AS c JOIN {table} AS d ON d.{pk_column} = c.{co_department}"
-            f" WHERE c.{co_reply} = r.{qn('rid')}"
-            f" AND c.{co_department} IS DISTINCT FROM r.{qn('lead_id')})"
-            " AS e(slug, name, present, lead) ON TRUE"
-        )
-        keys["department"] = ["e.slug", "e.name"]
-        lead = "e.lead"
-    # A reply's lead row counts for every facet, its other co-handling rows for departments.
-    counts = [
-        f"count(*) FILTER (WHERE {'e.present' if name == 'department' else lead}"
-        f" AND {passes(name)})"
+    # A row counts for every facet as its lead copy, and as every copy for departments.
+    conditions = [
+        f"{passes(name)}" if name == "department" else f"{lead} AND {passes(name)}"
         for name in names
     ]
+    count_columns = list(dict.fromkeys(conditions))
+    counts = [f"count(*) FILTER (WHERE {c})" for c in count_columns]
+    column_of = [count_columns.index(c) for c in conditions]
     failing = " + ".join(f"(NOT r.{qn('p_' + t)})::int" for t in toggles)
     sql = (
         f"SELECT GROUPING({', '.join(keys[n][0] for n in names)}),"
         f" {', '.join(c for n in names for c in keys[n])}, {', '.join(counts)}"
-        f" FROM ({inner_sql}) AS r{lateral}"
+        f" FROM ({rows}) AS r"
         + (f" WHERE {failing} <= 1" if len(toggles) > 1 else "")
         + f" GROUP BY GROUPING SETS ({', '.join('(' + ', '.join(keys[n]) + ')' for n in names)})"
     )
@@ -373,9 +390,11 @@ def _one_pass(
         + " ".join(f"WHEN {m} THEN c{s}::text" for m, s in zip(masks, starts, strict=True))
         + " END"
     )
-    own_n = "CASE g " + " ".join(f"WHEN {m} THEN n{i}" for i, m in enumerate(masks)) + " END"
+    own_n = (
+        "CASE g " + " ".join(f"WHEN {m} THEN n{column_of[i]}" for i, m in enumerate(masks)) + " END"
+    )
     aliases = ", ".join(
-        ["g", *(f"c{j}" for j in range(width)), *(f"n{i}" for i in range(len(names)))]
+        ["g", *(f"c{j}" for j in range(width)), *(f"n{k}" for k in range(len(counts)))]
     )
     listed = f"{own_key} IS NOT NULL AND {own_n} > 0"
     if limit is None:
@@ -391,25 +410,51 @@ def _one_pass(
         kept = [(masks[names.index(name)], value) for name, value in (keep or {}).items()]
         sql += " WHERE place <= %s" + "".join(f" OR (g = {m} AND {own_key} = %s)" for m, _ in kept)
         params = (*params, limit, *(value for _, value in kept))
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    # The labels of the listed sessions, departments and sectors, joined to their rows.
+    labelled = [(i, _OPTIONS[n]) for i, n in enumerate(names) if _OPTIONS[n].model is not None]
+    sql = (
+        "SELECT o.*"
+        + "".join(f", l{i}.{qn(label)}" for i, spec in labelled for label in spec.labels)
+        + f" FROM ({sql}) AS o"
+        + "".join(
+            f" LEFT JOIN {qn(spec.model._meta.db_table)} AS l{i}"
+            f" ON o.g = {masks[i]} AND l{i}.{qn(spec.model._meta.pk.column)} = o.c{starts[i]}"
+            for i, spec in labelled
+        )
+    )
+    rows_of: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
     totals = dict.fromkeys(names, 0)
     with connections[core.db].cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
+    extra = width + len(counts) + (0 if limit is None else 2)
+    label_starts = {}
+    for i, spec in labelled:
+        label_starts[i] = extra
+        extra += len(spec.labels)
     for grouping, *rest in fetched:
-        values, ns = rest[:width], rest[width : width + len(names)]
+        values, ns = rest[:width], rest[width : width + len(counts)]
         i = masks.index(grouping)
-        name, fields = names[i], _OPTIONS[names[i]].fields
-        named = dict(zip(fields, values[starts[i] : starts[i] + len(fields)], strict=True))
-        rows[name].append({**named, "n": ns[i]})
-        totals[name] = len(rows[name]) if limit is None else rest[width + len(names)]
-    return {name: _Counted(_OPTIONS[name].build(rows[name]), totals[name]) for name in names}
+        spec = _OPTIONS[names[i]]
+        named = dict(
+            zip(spec.fields, values[starts[i] : starts[i] + len(spec.fields)], strict=True)
+        )
+        if spec.model is not None:
+            own = rest[label_starts[i] : label_starts[i] + len(spec.labels)]
+            if own[0] is None:
+                continue  # a record deleted since the row was written
+            key = spec.fields[0]
+            named[key] = spec.model(pk=named[key], **dict(zip(spec.labels, own, strict=True)))
+        rows_of[names[i]].append({**named, "n": ns[column_of[i]]})
+        totals[names[i]] = len(rows_of[names[i]]) if limit is None else rest[width + len(counts)]
+    return {name: _Counted(_OPTIONS[name].build(rows_of[name]), totals[name]) for name in names}
 
 
 def facet_options(queryset: QuerySet, names: tuple[str, ...]) -> dict[str, list[FacetOption]]:
     """The options (value, label, count) of each facet in ``names`` over ``queryset``, all
     from one statement; largest first for councils, departments, sectors and proposers."""
-    return {name: counted.options for name, counted in _one_pass(queryset, {}, names).items()}
+    counted = _one_pass(search_rows(queryset), {}, names)
+    return {name: c.options for name, c in counted.items()}
 
 
 def selected_value(name: str, value: Any) -> str:
@@ -423,30 +468,38 @@ def selected_value(name: str, value: Any) -> str:
     return str(value)
 
 
+def _key_value(value: Any) -> str:
+    """A filter value as the facet statement keys it (records by id)."""
+    if isinstance(value, Department | Sector | Session):
+        return str(value.pk)
+    return selected_value("", value)
+
+
 def facet_counts(
     filterset: ReplyFilter,
-    base: QuerySet,
     narrow: Callable[[QuerySet], QuerySet] = lambda qs: qs,
     names: tuple[str, ...] = FACETS,
     every: bool = False,
 ) -> list[Facet]:
-    """Count each facet's options under the other active filters, in one statement.
+    """Count each facet's options over the public replies under the other active filters,
+    in one statement over the search rows.
 
-    ``base`` is the public queryset (plus any fixed scope); ``narrow`` applies the search
-    query's WHERE clause, so counts match the result list. Each facet lists its
-    ``ARCHIVE_FACET_OPTIONS`` largest options and the selected one, or with ``every`` all.
+    ``narrow`` applies the search query's WHERE clause, so counts match the result list.
+    Each facet lists its ``ARCHIVE_FACET_OPTIONS`` largest options and the selected one, or
+    with ``every`` all.
     """
     limit = None if every else archive_settings.ARCHIVE_FACET_OPTIONS
     active = filterset.active()
-    core = base
+    core = ReplySearch.objects.all()
     toggles = {}
     chosen = {name: selected_value(name, active[name]) for name in names if name in active}
+    keys = {name: _key_value(active[name]) for name in names if name in active}
     for name, value in active.items():
         if name in names:
-            toggles[name] = filterset.filters[name].filter(Reply._default_manager.all(), value)
+            toggles[name] = filterset.filters[name].filter(ReplySearch.objects.all(), value)
         else:
             core = filterset.filters[name].filter(core, value)
-    counted = _one_pass(narrow(core), toggles, names, limit, chosen)
+    counted = _one_pass(narrow(core), toggles, names, limit, keys)
     facets = []
     for name in names:
         options, total = counted[name].options, counted[name].total

@@ -58,6 +58,36 @@ class Entry:
     chunks: list[str] = field(default_factory=list)
     reply_date: date | None = None
     number_int: int | None = None
+    facets: tuple = ()
+
+
+#: The reply fields a search row copies for the filters and facets (``ReplySearch``), in the
+#: order of :attr:`Entry.facets`, then the co-handling units.
+FACET_COLUMNS = (
+    "number",
+    "session_id",
+    "department_id",
+    "sector_id",
+    "proposer",
+    "result_class",
+    "doc_kind",
+    "co_department_ids",
+)
+
+
+def facet_values(reply: Reply) -> tuple:
+    """The values of :data:`FACET_COLUMNS` for one reply (its co-departments prefetched)."""
+    co = sorted({d.pk for d in reply.co_departments.all()} - {reply.department_id})
+    return (
+        reply.number,
+        reply.session_id,
+        reply.department_id,
+        reply.sector_id,
+        reply.proposer,
+        reply.result_class,
+        reply.doc_kind,
+        co,
+    )
 
 
 def number_label(reply: Reply) -> str:
@@ -121,6 +151,7 @@ def build_entry(reply: Reply) -> Entry:
         chunks=chunk_text(text),
         reply_date=reply.reply_date,
         number_int=reply.number_int,
+        facets=facet_values(reply),
     )
 
 
@@ -154,41 +185,46 @@ def index_reply(reply: Reply | int) -> bool:
     return index_replies([reply if isinstance(reply, int) else reply.pk]) == 1
 
 
-_CHANGED = """
-    WHERE (replies_replysearch.text, replies_replysearch.head, replies_replysearch.words,
-           replies_replysearch.reply_date, replies_replysearch.number_int)
-        IS DISTINCT FROM
-          (EXCLUDED.text, EXCLUDED.head, EXCLUDED.words, EXCLUDED.reply_date, EXCLUDED.number_int)
-"""
+#: The columns an entry writes besides its id, in the order of :func:`_row`.
+_COLUMNS = ("text", "head", "words", "chunked", "reply_date", "number_int", *FACET_COLUMNS)
+
+
+def _row(e: Entry) -> tuple:
+    return (
+        e.reply_id,
+        e.text,
+        e.head,
+        e.words,
+        bool(e.chunks),
+        e.reply_date,
+        e.number_int,
+        *e.facets,
+    )
+
+
+_INSERT = (
+    f"INSERT INTO replies_replysearch (reply_id, {', '.join(_COLUMNS)}, indexed_at)"
+    f" VALUES (%s, {', '.join('%s::tsvector' if c == 'words' else '%s' for c in _COLUMNS)}, now())"
+    f" ON CONFLICT (reply_id) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in _COLUMNS)},"
+    " indexed_at = now()"
+)
+# An unchanged entry is left as it is: no new row version, no index update (a reindex of an
+# index that is already current only reads).
+_CHANGED = (
+    f" WHERE ({', '.join(f'replies_replysearch.{c}' for c in _COLUMNS)})"
+    f" IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in _COLUMNS)})"
+)
 
 
 @transaction.atomic
 def _write(batch: list[int], entries: list[Entry], force: bool = False) -> None:
-    # An unchanged entry is left as it is: no new row version, no index update (a reindex of
-    # an index that is already current only reads).
-    changed = "" if force else _CHANGED
     kept = {e.reply_id for e in entries}
     ReplySearch.objects.filter(reply_id__in=[i for i in batch if i not in kept]).delete()
     ReplySearchChunk.objects.filter(entry_id__in=batch).delete()
     if not entries:
         return
     with connection.cursor() as cursor:
-        cursor.executemany(
-            """
-            INSERT INTO replies_replysearch
-                (reply_id, text, head, words, chunked, reply_date, number_int, indexed_at)
-            VALUES (%s, %s, %s, %s::tsvector, %s, %s, %s, now())
-            ON CONFLICT (reply_id) DO UPDATE SET text = EXCLUDED.text, head = EXCLUDED.head,
-                words = EXCLUDED.words, chunked = EXCLUDED.chunked,
-                reply_date = EXCLUDED.reply_date, number_int = EXCLUDED.number_int,
-                indexed_at = now()
-            """
-            + changed,
-            [
-                (e.reply_id, e.text, e.head, e.words, bool(e.chunks), e.reply_date, e.number_int)
-                for e in entries
-            ],
-        )
+        cursor.executemany(_INSERT + ("" if force else _CHANGED), [_row(e) for e in entries])
     ReplySearchChunk.objects.bulk_create(
         ReplySearchChunk(entry_id=e.reply_id, ordinal=k, text=chunk)
         for e in entries

@@ -8,11 +8,15 @@ function from migration 0003) holds them, so the table stays small.
 
 The row also carries the reply's date and proposal number, so that the first page of a
 search in date or number order is read from this table alone, walking a B-tree index and
-stopping after the page (``replies.search.pages``), with no join per match.
+stopping after the page (``replies.search.pages``), with no join per match; and every field
+the browse filters and facets read (session, units, sector, proposer, result class, kind),
+so that facet counts read these narrow rows alone (``replies.filters``). The row is
+rewritten whenever one of them changes (``index._write``).
 """
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -43,6 +47,24 @@ class ReplySearch(models.Model):
     chunked = models.BooleanField("分块索引", default=False)
     reply_date = models.DateField("答复日期", null=True, blank=True)
     number_int = models.PositiveIntegerField("提案号（排序用）", null=True, blank=True)
+    # Copies of the reply's filter and facet fields, named as on Reply so that one
+    # ``ReplyFilter`` filters both. No foreign-key constraints: the reply's own keys protect
+    # the rows they name, and the entry is rewritten with the reply.
+    number = models.CharField("提案号", max_length=32, blank=True, default="")
+    session = models.ForeignKey(
+        "replies.Session", models.DO_NOTHING, null=True, db_constraint=False, related_name="+"
+    )
+    department = models.ForeignKey(
+        "replies.Department", models.DO_NOTHING, null=True, db_constraint=False, related_name="+"
+    )
+    #: The co-handling units other than the lead, in id order.
+    co_department_ids = ArrayField(models.BigIntegerField(), default=list)
+    sector = models.ForeignKey(
+        "replies.Sector", models.DO_NOTHING, null=True, db_constraint=False, related_name="+"
+    )
+    proposer = models.CharField("提案人", max_length=200, blank=True, default="")
+    result_class = models.CharField("办理结果类别", max_length=1, blank=True, default="")
+    doc_kind = models.CharField("文种", max_length=10, blank=True, default="")
     indexed_at = models.DateTimeField("索引时间", auto_now=True)
 
     class Meta:

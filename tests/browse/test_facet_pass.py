@@ -5,6 +5,7 @@ the option, co-handling departments included."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -195,6 +196,40 @@ def test_one_pass_counts_equal_plain_orm_counts(data):
             assert got[name] == expected_options(name, params), (params, name)
 
 
+@pytest.mark.parametrize("common_share", [0.0, 1.01], ids=["hashed", "probed"])
+def test_both_shapes_of_a_searched_count_equal_plain_orm_counts(data, monkeypatch, common_share):
+    """A common term is tested by hashing its id set over the search rows, a rare one by
+    probing the key per id (``matching.term_q``): the counts are the same either way."""
+    monkeypatch.setattr(stats, "COMMON_SHARE", common_share)
+    stats.sample(max_age=0)
+    searched = [p for p in combinations(data) if p.get("q")]
+    assert len(searched) > 10
+    for params in searched:
+        listing = build_listing(QueryDict(mutable=True) | params)
+        assert listing.total == orm_count(params), params
+        got = shown(listing)
+        for name in FACETS:
+            assert got[name] == expected_options(name, params), (params, name)
+
+
+def test_the_facet_statement_reads_the_search_rows_alone(client, data):
+    """No join with the reply table per counted row: the search rows carry the fields."""
+    stats.sample(max_age=0)
+    reply = data.public[1]
+    for params in (
+        {},
+        {"q": "养老"},
+        {"q": "养老", "result": "A", "sector": reply.sector.slug},
+        {"council": reply.session.council_slug, "date_from": "2023-06-01"},
+    ):
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/", params).status_code == 200
+        (statement,) = facet_statements(page.captured_queries)
+        assert '"replies_replysearch"' in statement
+        assert not re.search(r'"replies_reply"(?!_)', statement), (params, statement)
+        assert "replies_reply_co_departments" not in statement
+
+
 def test_one_pass_on_a_fixed_scope(data):
     """A department page: the department is always applied and is no facet."""
     co_handled = (
@@ -267,7 +302,6 @@ def test_a_page_counts_its_facets_in_one_statement(client, data, params):
     with CaptureQueriesContext(connection) as counting:
         facets = facet_counts(
             filterset,
-            Reply.objects.public(),
             narrow=lambda qs: search.narrow(qs, params.get("q", "")),
         )
     assert len(counting) == 1 and [f.name for f in facets] == list(FACETS)
@@ -319,7 +353,6 @@ def test_every_option_is_listed_without_ranking_them(data, settings, params):
     with CaptureQueriesContext(connection) as statements:
         facets = facet_counts(
             filterset,
-            Reply.objects.public(),
             narrow=lambda qs: search.narrow(qs, params.get("q", "")),
             every=True,
         )
