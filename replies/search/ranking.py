@@ -314,6 +314,48 @@ class _Stratum:
     by_tier: _Stratum | None = None
 
 
+@dataclass(frozen=True)
+class _Shares:
+    """One pass over the sampled rows (``stats.sample``, ``stats.signals``) for a term:
+    ``strata[(in_head, level)]`` is the estimated share of all rows that match and fall in
+    that stratum, ``tiers[level]`` the share holding the term at least ``TIERS[level - 1]``
+    times (the size of that tier set)."""
+
+    strata: dict[tuple[bool, int], float]
+    tiers: dict[int, float]
+
+    def head(self) -> float:
+        """The estimated share of title hits (every title-hit stratum)."""
+        return sum(share for (in_head, _), share in self.strata.items() if in_head)
+
+
+def _shares(term: str, lexemes: dict[int, str]) -> _Shares:
+    """:class:`_Shares` of ``term`` (``lexemes``: level → tier lexeme) from the sample."""
+    texts, sampled = stats.sample(), stats.signals()
+    if not sampled or len(texts) != len(sampled):
+        return _Shares({}, {})
+    strata: dict[tuple[bool, int], int] = {}
+    tiers = dict.fromkeys(lexemes, 0)
+    for text, (head, marks) in zip(texts, sampled, strict=True):
+        held = [level for level, lexeme in lexemes.items() if lexeme in marks]
+        for level in held:
+            tiers[level] += 1
+        if term in text:
+            key = (term in head, max(held, default=0))
+            strata[key] = strata.get(key, 0) + 1
+    n = len(sampled)
+    return _Shares(
+        {key: count / n for key, count in strata.items()},
+        {level: count / n for level, count in tiers.items()},
+    )
+
+
+def _tier_levels(parsed: ParsedQuery) -> dict[int, str]:
+    """Level → the tier lexeme (raw, as the word vector holds it) of a one-term query."""
+    term = parsed.groups[0][0].text
+    return {level: tier_lexeme(term, TIERS[level - 1]) for level, _ in tier_sets(parsed)[0]}
+
+
 def _strata(rows: RowSearch) -> list[_Stratum]:
     """The strata of a one-term query in relevance pre-order: title hits by tier (highest
     first), then the other rows by tier, then the plain matches; each is read newest first."""
@@ -324,51 +366,36 @@ def _strata(rows: RowSearch) -> list[_Stratum]:
     if hint is not None:
         head_test = (f"(strpos(s.head, %s) > 0 OR s.reply_id IN ({hint[0]}))", [term, *hint[1]])
     no_head = (f"NOT {head_test[0]}", head_test[1])
-    lexemes = _tier_lexemes(term)
+    lexemes = dict(tier_sets(parsed)[0])  # level → tier lexeme as a tsquery
 
     def has(level: int) -> tuple[str, list]:
-        return "ts_match_vq(s.words, %s::tsquery)", [lexemes[level - 1]]
+        return "ts_match_vq(s.words, %s::tsquery)", [lexemes[level]]
 
     def lacks(level: int) -> tuple[str, list]:
-        return "NOT ts_match_vq(s.words, %s::tsquery)", [lexemes[level - 1]]
+        return "NOT ts_match_vq(s.words, %s::tsquery)", [lexemes[level]]
 
     def tier_tests(level: int) -> list[tuple[str, list]]:
         tests = [has(level)] if level else []
         return tests + ([lacks(level + 1)] if level < len(TIERS) else [])
 
     def words_set(level: int) -> tuple[str, list]:
-        return "s.reply_id IN (SELECT replies_search_words(%s::tsquery))", [lexemes[level - 1]]
+        return f"s.reply_id IN ({TIER_SET})", [lexemes[level]]
 
     heads = head_set(parsed)
     head_drive = (f"s.reply_id IN ({heads[0]})", heads[1])
     levels = range(len(TIERS), -1, -1)
     strata = []
     for n in levels:
-        tier = _Stratum((*tier_tests(n)[:1], head_test, *tier_tests(n)[1:]), words_set(n), True, n)
-        strata.append(
-            _Stratum((head_test, *tier_tests(n)), head_drive, True, n, tier if n else None)
+        # the same title hits driven by their tier set: only a tier (level > 0) has one
+        by_tier = (
+            _Stratum((has(n), head_test, *tier_tests(n)[1:]), words_set(n), True, n) if n else None
         )
+        strata.append(_Stratum((head_test, *tier_tests(n)), head_drive, True, n, by_tier))
     for n in levels:
         drive = words_set(n) if n else (f"s.reply_id IN ({rows.found[0]})", rows.found[1])
         tests = tier_tests(n) if n else [rows.test, lacks(1)]
         strata.append(_Stratum((*tests, no_head), drive, False, n))
     return strata
-
-
-def _stratum_share(term: str, stratum: _Stratum) -> float:
-    """The estimated share of all rows in ``stratum``, from the sampled rows' texts, heads
-    and tier lexemes (``stats.sample``, ``stats.signals``)."""
-    texts, sampled = stats.sample(), stats.signals()
-    if not sampled or len(texts) != len(sampled):
-        return 0.0
-    lexemes = [tier_lexeme(term, tier) for tier in TIERS]
-    hits = 0
-    for text, (head, tiers) in zip(texts, sampled, strict=True):
-        if (term in head) != stratum.head or term not in text:
-            continue
-        if sum(1 for lexeme in lexemes if lexeme in tiers) == stratum.level:
-            hits += 1
-    return hits / len(sampled)
 
 
 def _strata_rows(rows: RowSearch) -> list[tuple[int, Any]]:
@@ -377,37 +404,39 @@ def _strata_rows(rows: RowSearch) -> list[tuple[int, Any]]:
 
     A stratum holding many rows is read by walking the date index with its per-row tests
     (about k × replies / stratum size rows for k rows); a small one from its GIN set (every
-    row of it by primary key), whichever is estimated cheaper from the sampled rows. The rows
-    are exactly those of the full order (the strata partition the matches in its order).
+    row of it by primary key), whichever is estimated cheaper from one pass over the sampled
+    rows (:func:`_shares`). The rows are exactly those of the full order (the strata
+    partition the matches in its order).
     """
-    term = rows.parsed.groups[0][0].text
+    parsed = rows.parsed
+    term = parsed.groups[0][0].text
     strata = _strata(rows)
-    shares = [_stratum_share(term, stratum) for stratum in strata]
+    shares = _shares(term, _tier_levels(parsed))
     found: list[tuple[int, Any]] = []
-    heads = [stratum for stratum in strata if stratum.head]
-    head_share = sum(share for stratum, share in zip(strata, shares, strict=True) if stratum.head)
+    head_share = shares.head()
     if not pages.walks(round(head_share * rows.total), CANDIDATES, rows.total):
         # Few title hits: read them once from their set, in tier order (per-row tests).
         # A tier set smaller than the title hits is a hashed subplan (GIN bitmaps); a larger
         # one is a per-row test of the hit's word vector.
         levels = [
             (
-                f"WHEN s.reply_id IN (SELECT replies_search_words(%s::tsquery)) THEN {level}"
-                if _tier_share(term, level) < head_share
+                f"WHEN s.reply_id IN ({TIER_SET}) THEN {level}"
+                if shares.tiers.get(level, 0.0) < head_share
                 else f"WHEN ts_match_vq(s.words, %s::tsquery) THEN {level}",
                 [lexeme],
             )
-            for level, lexeme in reversed(list(enumerate(_tier_lexemes(term), 1)))
+            for level, lexeme in tier_sets(parsed)[0]
         ]
         level_sql = f"(CASE {' '.join(sql for sql, _ in levels)} ELSE 0 END) DESC, "
         found += _stratum_ids(
-            heads[0].drive, [p for _, values in levels for p in values], level_sql, CANDIDATES
+            strata[0].drive, [p for _, values in levels for p in values], level_sql, CANDIDATES
         )
-        strata, shares = strata[len(heads) :], shares[len(heads) :]
-    for stratum, share in zip(strata, shares, strict=True):
+        strata = [stratum for stratum in strata if not stratum.head]
+    for stratum in strata:
         need = CANDIDATES - len(found)
         if need <= 0:
             break
+        share = shares.strata.get((stratum.head, stratum.level), 0.0)
         # A walk reads about need × replies / stratum rows; the set form reads its drive set.
         # Only the plain matches' walk reads texts; the others test a title and word marks.
         plain = not stratum.head and stratum.level == 0
@@ -416,28 +445,19 @@ def _strata_rows(rows: RowSearch) -> list[tuple[int, Any]]:
         if stratum.head:
             drive_share = head_share
             if stratum.by_tier is not None:
-                tier_share = _tier_share(term, stratum.level)
+                tier_share = shares.tiers.get(stratum.level, 0.0)
                 if tier_share < head_share:
                     stratum, drive_share = stratum.by_tier, tier_share
         else:
-            drive_share = rows.matches / rows.total if plain else _tier_share(term, stratum.level)
+            drive_share = (
+                rows.matches / rows.total if plain else shares.tiers.get(stratum.level, 0.0)
+            )
         tests = list(stratum.tests)
         if cost * walk_rows >= drive_share * rows.total:
             tests = [stratum.drive, *stratum.tests[1:]]  # the set replaces the first test
         where = (" AND ".join(sql for sql, _ in tests), [p for _, values in tests for p in values])
         found += _stratum_ids(where, [], "", need)
     return found[:CANDIDATES]
-
-
-def _tier_share(term: str, level: int) -> float:
-    """The estimated share of all rows holding ``term`` at least ``TIERS[level - 1]`` times."""
-    sampled = stats.signals()
-    lexeme = tier_lexeme(term, TIERS[level - 1])
-    return sum(1 for _, tiers in sampled if lexeme in tiers) / len(sampled) if sampled else 0.0
-
-
-def _tier_lexemes(term: str) -> list[str]:
-    return [tsquery_literal(tier_lexeme(term, tier)) for tier in TIERS]
 
 
 def _stratum_ids(
