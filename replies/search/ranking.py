@@ -7,11 +7,25 @@ terms — and come first in score order; the remaining matches follow by (title 
 Work per query is therefore at most ``CANDIDATES`` text reads, whatever the number of matches.
 Filtered querysets are ranked through the ORM (:func:`rank`), every public reply from the
 search rows (:func:`rank_rows`); both score the candidates with :func:`scored`.
+
+Over the search rows, an AND of terms reads the order by **strata**: (title hit, tier) keys
+from the highest down, the tier being the ranked words' levels (0–3 each, the first four
+positive terms, :func:`tier_sets`) summed, so ``2 × (3 × words + 1)`` strata. A stratum's
+per-row test is one ``ts_match_vq`` of the word vector with a tsquery of every level tuple
+with that sum (:func:`_tier_test`), the title test, and the literal test of every term unless
+the tiers imply it. Each stratum is either walked along the date index (the tests folded in
+one ``CASE``, :func:`_walk_test`) or read from its smallest GIN set (title hits, a tier set
+covering the stratum, or the match set), chosen from one pass over the sample
+(:func:`_shares`); few title hits are read at once in tier order, and with several words the
+matches left are read at once when they are few (:func:`_reads_rest`). Reading stops at
+``CANDIDATES`` rows, which are exactly the full order's first ones. Exclusions and ``OR``
+keep the signal-set reading (:func:`rank_rows`), whose candidates may differ.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -239,18 +253,18 @@ def _signal_set(parsed: ParsedQuery, level: int) -> tuple[str, list]:
 def rank_rows(rows: RowSearch) -> tuple[list[int], dict[int, float]]:
     """The first CANDIDATES matches by (title hit, occurrence tier, newest), scored.
 
-    Only the rows that can come first are read: the title hits and the rows with a query word
-    in the highest occurrence tier; lower tiers are added while fewer than CANDIDATES match,
-    and plain matches (newest first) fill the rest. For a one-word query the candidates are
-    exactly those of the full order; with several words, a row whose tiers add up high without
-    any being high can be missed (it is still found, just not among the candidates). A
-    one-word query reads the order's strata instead (:func:`_strata_rows`): bounded by the
-    page when a stratum is dense.
+    An AND of terms (one word or several, phrases included) reads the order's strata
+    (:func:`_strata_rows`): exactly the candidates of the full order, bounded by the page when
+    a stratum is dense. A query with an exclusion or alternatives (``OR``) reads the signal
+    set instead: the title hits and the rows with a query word in the highest occurrence
+    tier; lower tiers are added while fewer than CANDIDATES match, and plain matches (newest
+    first) fill the rest. There a row whose tiers add up high without any being high can be
+    missed (it is still found, just not among the candidates).
     """
     if rows.matches == 0:
         return [], {}
     parsed = rows.parsed
-    if _one_term(parsed):
+    if _strata_query(parsed):
         return scored(parsed, _strata_rows(rows))
     head, head_params = head_set(parsed)
     tier, tier_params = _tier_rank(parsed)
@@ -295,149 +309,260 @@ def rank_rows(rows: RowSearch) -> tuple[list[int], dict[int, float]]:
     return scored(parsed, found)
 
 
-def _one_term(parsed: ParsedQuery) -> bool:
-    return len(parsed.groups) == 1 and len(parsed.groups[0]) == 1 and not parsed.excluded
+def _strata_query(parsed: ParsedQuery) -> bool:
+    """True when the strata give the candidates of the full order: positive terms AND-ed
+    (one or several, phrases included), no exclusion and no alternatives (``OR``)."""
+    return bool(parsed.groups) and all(len(g) == 1 for g in parsed.groups) and not parsed.excluded
 
 
 @dataclass(frozen=True)
-class _Stratum:
-    """Rows of one step of the relevance pre-order (title hit × occurrence tier): ``tests``
-    are per-row conditions on ``s``; ``drive`` is the set form of the first of them (ids from
-    GIN bitmaps; the match set for the plain matches). A title-hit stratum with a tier also
-    has the same rows driven by the tier set (``by_tier``), for when titles hold the term
-    often and the tier is the smaller set."""
+class _Shares:
+    """One pass over the sampled rows (``stats.sample``, ``stats.signals``): ``strata[(in_head,
+    tier)]`` is the estimated share of all rows that match and fall in that stratum (tier: the
+    ranked words' levels summed), ``tiers[(word, level)]`` the share holding ranked word
+    ``word`` at least ``TIERS[level - 1]`` times (the size of that tier set), ``head`` the
+    share of title hits of any term (the size of the title-hit set)."""
 
-    tests: tuple[tuple[str, list], ...]
-    drive: tuple[str, list]
-    head: bool
-    level: int
-    by_tier: _Stratum | None = None
+    strata: dict[tuple[bool, int], float]
+    tiers: dict[tuple[int, int], float]
+    head: float
 
-
-def _strata(rows: RowSearch) -> list[_Stratum]:
-    """The strata of a one-term query in relevance pre-order: title hits by tier (highest
-    first), then the other rows by tier, then the plain matches; each is read newest first."""
-    parsed = rows.parsed
-    term = parsed.groups[0][0].text
-    head_test: tuple[str, list] = ("strpos(s.head, %s) > 0", [term])
-    hint = hint_sql(parsed)
-    if hint is not None:
-        head_test = (f"(strpos(s.head, %s) > 0 OR s.reply_id IN ({hint[0]}))", [term, *hint[1]])
-    no_head = (f"NOT {head_test[0]}", head_test[1])
-    lexemes = _tier_lexemes(term)
-
-    def has(level: int) -> tuple[str, list]:
-        return "ts_match_vq(s.words, %s::tsquery)", [lexemes[level - 1]]
-
-    def lacks(level: int) -> tuple[str, list]:
-        return "NOT ts_match_vq(s.words, %s::tsquery)", [lexemes[level - 1]]
-
-    def tier_tests(level: int) -> list[tuple[str, list]]:
-        tests = [has(level)] if level else []
-        return tests + ([lacks(level + 1)] if level < len(TIERS) else [])
-
-    def words_set(level: int) -> tuple[str, list]:
-        return "s.reply_id IN (SELECT replies_search_words(%s::tsquery))", [lexemes[level - 1]]
-
-    heads = head_set(parsed)
-    head_drive = (f"s.reply_id IN ({heads[0]})", heads[1])
-    levels = range(len(TIERS), -1, -1)
-    strata = []
-    for n in levels:
-        tier = _Stratum((*tier_tests(n)[:1], head_test, *tier_tests(n)[1:]), words_set(n), True, n)
-        strata.append(
-            _Stratum((head_test, *tier_tests(n)), head_drive, True, n, tier if n else None)
-        )
-    for n in levels:
-        drive = words_set(n) if n else (f"s.reply_id IN ({rows.found[0]})", rows.found[1])
-        tests = tier_tests(n) if n else [rows.test, lacks(1)]
-        strata.append(_Stratum((*tests, no_head), drive, False, n))
-    return strata
+    def heads(self) -> float:
+        """The estimated share of matching title hits (every title-hit stratum)."""
+        return sum(share for (in_head, _), share in self.strata.items() if in_head)
 
 
-def _stratum_share(term: str, stratum: _Stratum) -> float:
-    """The estimated share of all rows in ``stratum``, from the sampled rows' texts, heads
-    and tier lexemes (``stats.sample``, ``stats.signals``)."""
+def _shares(parsed: ParsedQuery) -> _Shares:
+    """:class:`_Shares` of the query's terms, in one pass over the sample."""
     texts, sampled = stats.sample(), stats.signals()
     if not sampled or len(texts) != len(sampled):
-        return 0.0
-    lexemes = [tier_lexeme(term, tier) for tier in TIERS]
-    hits = 0
-    for text, (head, tiers) in zip(texts, sampled, strict=True):
-        if (term in head) != stratum.head or term not in text:
-            continue
-        if sum(1 for lexeme in lexemes if lexeme in tiers) == stratum.level:
-            hits += 1
-    return hits / len(sampled)
+        return _Shares({}, {}, 0.0)
+    terms = [t.text for t in parsed.positive_terms]
+    marks = [
+        {level: tier_lexeme(term, TIERS[level - 1]) for level, _ in tiers}
+        for term, tiers in zip(terms, tier_sets(parsed), strict=False)
+    ]
+    strata: dict[tuple[bool, int], int] = {}
+    tier_rows: dict[tuple[int, int], int] = {}
+    head_rows = 0
+    for text, (head, held) in zip(texts, sampled, strict=True):
+        total = 0
+        for word, lexemes in enumerate(marks):
+            levels = [level for level, lexeme in lexemes.items() if lexeme in held]
+            for level in levels:
+                tier_rows[(word, level)] = tier_rows.get((word, level), 0) + 1
+            total += max(levels, default=0)
+        in_head = any(term in head for term in terms)
+        head_rows += in_head
+        if all(term in text for term in terms):
+            strata[(in_head, total)] = strata.get((in_head, total), 0) + 1
+    n = len(sampled)
+    return _Shares(
+        {key: count / n for key, count in strata.items()},
+        {key: count / n for key, count in tier_rows.items()},
+        head_rows / n,
+    )
+
+
+def _exactly(tiers: list[tuple[int, str]], level: int) -> str:
+    """A tsquery true when a word vector holds the word at exactly ``level`` (its highest
+    tier mark; ``tiers`` as in :func:`tier_sets`)."""
+    lexemes = dict(tiers)
+    if level == 0:
+        return f"!{lexemes[1]}"
+    if level == len(TIERS):
+        return lexemes[level]
+    return f"{lexemes[level]} & !{lexemes[level + 1]}"
+
+
+def _combinations(words: int, total: int) -> list[tuple[int, ...]]:
+    """Every tuple of ``words`` levels (0 to ``len(TIERS)``) summing to ``total``."""
+    return [c for c in itertools.product(range(len(TIERS) + 1), repeat=words) if sum(c) == total]
+
+
+def _tier_test(parsed: ParsedQuery, total: int) -> tuple[str, list]:
+    """The per-row test of a stratum's tier: the ranked words' levels sum to ``total``. One
+    ``ts_match_vq`` call (a function, not the ``@@`` operator, so the planner never reads a
+    tier set from the GIN index for it): one word vector read per row."""
+    tiers = tier_sets(parsed)
+    query = " | ".join(
+        "(" + " & ".join(f"({_exactly(t, level)})" for t, level in zip(tiers, c, strict=True)) + ")"
+        for c in _combinations(len(tiers), total)
+    )
+    return "ts_match_vq(s.words, %s::tsquery)", [query]
+
+
+def _tier_drive(parsed: ParsedQuery, total: int, shares: _Shares) -> tuple[tuple[str, list], float]:
+    """The set form of a stratum's tier (``total`` > 0), a superset of the stratum from GIN
+    bitmaps, and its estimated share of all rows: the smallest tier set that every level tuple
+    summing to ``total`` lies in (a word at its lowest level among them, when that is above
+    0), else the union, over the tuples, of the smallest tier set each lies in."""
+    tiers = tier_sets(parsed)
+    combinations = _combinations(len(tiers), total)
+    covering = [(w, min(c[w] for c in combinations)) for w in range(len(tiers))]
+    covering = [key for key in covering if key[1]]
+    if covering:
+        picked = [min(covering, key=lambda key: shares.tiers.get(key, 0.0))]
+    else:
+        picked = list(
+            dict.fromkeys(
+                min(
+                    ((w, level) for w, level in enumerate(c) if level),
+                    key=lambda key: shares.tiers.get(key, 0.0),
+                )
+                for c in combinations
+            )
+        )
+    sql = " UNION ".join(TIER_SET for _ in picked)
+    share = min(1.0, sum(shares.tiers.get(key, 0.0) for key in picked))
+    return _read_by_id(sql, [dict(tiers[w])[level] for w, level in picked]), share
+
+
+def _read_by_id(ids_sql: str, params: list) -> tuple[str, list]:
+    """A stratum's set form: the rows of the ids ``ids_sql`` gives (GIN bitmaps), by primary
+    key. An array built once (an init plan) is a primary-key index condition whatever the
+    table's statistics, where ``IN (subquery)`` can become a hash join that reads every row."""
+    return f"s.reply_id = ANY(ARRAY({ids_sql}))", params
+
+
+def _tier_order(parsed: ParsedQuery, shares: _Shares, drive_share: float) -> tuple[str, list]:
+    """:func:`_tier_rank` for rows read from a set of ``drive_share``: a tier set smaller than
+    it is a hashed subplan (GIN bitmaps), a larger one a per-row test of the word vector."""
+    cases, params = [], []
+    for word, tiers in enumerate(tier_sets(parsed)):
+        whens = " ".join(
+            f"WHEN s.reply_id IN ({TIER_SET}) THEN {level}"
+            if shares.tiers.get((word, level), 0.0) < drive_share
+            else f"WHEN ts_match_vq(s.words, %s::tsquery) THEN {level}"
+            for level, _ in tiers
+        )
+        cases.append(f"(CASE {whens} ELSE 0 END)")
+        params += [lexeme for _, lexeme in tiers]
+    return "(" + " + ".join(cases) + ")", params
+
+
+def _reads_rest(remaining: int, need: int, total: int) -> bool:
+    """True when the remaining matches of a several-word query are few enough to read them
+    all at once (from the match set, sorted) rather than stratum by stratum (up to
+    ``2 × (3 × words + 1)`` statements)."""
+    return not pages.walks(remaining, need, total)
 
 
 def _strata_rows(rows: RowSearch) -> list[tuple[int, Any]]:
-    """The first CANDIDATES matches of a one-term query by (title hit, tier, newest): the
-    strata in order, each read newest first until enough rows are found.
+    """The first CANDIDATES matches of an AND of terms by (title hit, tier, newest): the
+    strata (title hit × the ranked words' levels summed, from the highest down) in order,
+    each read newest first until enough rows are found.
 
     A stratum holding many rows is read by walking the date index with its per-row tests
-    (about k × replies / stratum size rows for k rows); a small one from its GIN set (every
-    row of it by primary key), whichever is estimated cheaper from the sampled rows. The rows
-    are exactly those of the full order (the strata partition the matches in its order).
+    (about k × replies / stratum size rows for k rows); a small one from a GIN set (the title
+    hits, its tier sets or the match set, whichever is smallest), whichever is estimated
+    cheaper from one pass over the sampled rows (:func:`_shares`). Few title hits are read at
+    once from their set; with several words, when the matches left are few, they are read at
+    once from the match set. The rows are exactly those of the full order (the strata
+    partition the matches in its order; every stratum before the last one read was whole).
     """
-    term = rows.parsed.groups[0][0].text
-    strata = _strata(rows)
-    shares = [_stratum_share(term, stratum) for stratum in strata]
-    found: list[tuple[int, Any]] = []
-    heads = [stratum for stratum in strata if stratum.head]
-    head_share = sum(share for stratum, share in zip(strata, shares, strict=True) if stratum.head)
-    if not pages.walks(round(head_share * rows.total), CANDIDATES, rows.total):
-        # Few title hits: read them once from their set, in tier order (per-row tests).
-        # A tier set smaller than the title hits is a hashed subplan (GIN bitmaps); a larger
-        # one is a per-row test of the hit's word vector.
-        levels = [
-            (
-                f"WHEN s.reply_id IN (SELECT replies_search_words(%s::tsquery)) THEN {level}"
-                if _tier_share(term, level) < head_share
-                else f"WHEN ts_match_vq(s.words, %s::tsquery) THEN {level}",
-                [lexeme],
-            )
-            for level, lexeme in reversed(list(enumerate(_tier_lexemes(term), 1)))
-        ]
-        level_sql = f"(CASE {' '.join(sql for sql, _ in levels)} ELSE 0 END) DESC, "
-        found += _stratum_ids(
-            heads[0].drive, [p for _, values in levels for p in values], level_sql, CANDIDATES
+    parsed, total = rows.parsed, rows.total
+    terms = [t.text for t in parsed.positive_terms]
+    hint = hint_sql(parsed)
+    several = len(terms) > 1  # a title hit or a tier mark need not be a match
+    ranked = len(tier_sets(parsed))
+    match_test = rows.test
+    if several:  # every term literally in the text, as one condition (one planner estimate)
+        match_test = (
+            "LEAST(" + ", ".join("strpos(s.text, %s)" for _ in terms) + ") > 0",
+            list(terms),
         )
-        strata, shares = strata[len(heads) :], shares[len(heads) :]
-    for stratum, share in zip(strata, shares, strict=True):
+        if hint is not None:
+            match_test = (f"({match_test[0]} OR s.reply_id IN ({hint[0]}))", [*terms, *hint[1]])
+    head_test: tuple[str, list] = ("strpos(s.head, %s) > 0", list(terms))
+    if several:  # a title holds any term, as one condition
+        head_test = ("GREATEST(" + ", ".join("strpos(s.head, %s)" for _ in terms) + ") > 0", terms)
+    if hint is not None:
+        head_test = (f"({head_test[0]} OR s.reply_id IN ({hint[0]}))", [*terms, *hint[1]])
+    heads = head_set(parsed)
+    head_drive = (_read_by_id(*heads), "head")
+    match_drive = (_read_by_id(*rows.found), "match")
+    match_share = rows.matches / total
+    shares = _shares(parsed)
+    top = len(TIERS) * len(tier_sets(parsed))
+    strata = [(in_head, tier) for in_head in (True, False) for tier in range(top, -1, -1)]
+    found: list[tuple[int, Any]] = []
+
+    def where(tests: dict[str, tuple[str, list]]) -> tuple[str, list]:
+        return " AND ".join(sql for sql, _ in tests.values()), [
+            p for _, values in tests.values() for p in values
+        ]
+
+    if not pages.walks(round(shares.heads() * total), CANDIDATES, total):
+        # Few title hits: read them once from a set (the title hits, or the matches when
+        # fewer), in tier order.
+        (drive, replaces), drive_share = head_drive, shares.head
+        if several and match_share < shares.head:
+            (drive, replaces), drive_share = match_drive, match_share
+        tests = {"drive": drive, "head": head_test, "match": match_test}
+        del tests[replaces]
+        if not several:
+            tests.pop("match", None)
+        order, order_params = _tier_order(parsed, shares, drive_share)
+        found += _stratum_ids(where(tests), order_params, f"{order} DESC, ", CANDIDATES)
+        strata = [stratum for stratum in strata if not stratum[0]]
+    for in_head, tier in strata:
         need = CANDIDATES - len(found)
         if need <= 0:
             break
-        # A walk reads about need × replies / stratum rows; the set form reads its drive set.
-        # Only the plain matches' walk reads texts; the others test a title and word marks.
-        plain = not stratum.head and stratum.level == 0
-        cost = pages.WALK_COST if plain else pages.WALK_COST / 3
-        walk_rows = min(rows.total, need * rows.total / max(share * rows.total, 1.0))
-        if stratum.head:
-            drive_share = head_share
-            if stratum.by_tier is not None:
-                tier_share = _tier_share(term, stratum.level)
-                if tier_share < head_share:
-                    stratum, drive_share = stratum.by_tier, tier_share
+        if several and _reads_rest(rows.matches - len(found), need, total):
+            order, order_params = _tier_order(parsed, shares, match_share)
+            if in_head:
+                order = f"{head_test[0]} DESC, {order}"
+                order_params = [*head_test[1], *order_params]
+            tests = {
+                "drive": match_drive[0],
+                "seen": ("s.reply_id <> ALL(%s::bigint[])", [[pk for pk, _ in found]]),
+            }
+            found += _stratum_ids(where(tests), order_params, f"{order} DESC, ", need)
+            break
+        plain = not in_head and tier == 0
+        tests = {"tier": _tier_test(parsed, tier)}
+        tests["head"] = head_test if in_head else (f"NOT {head_test[0]}", head_test[1])
+        # A tier mark is a word of the text: the match test is implied when every ranked
+        # word has a tier in the stratum (and every term is ranked), or by one word's title hit.
+        if (
+            plain
+            or (several and ranked < len(terms))
+            or (several and any(0 in c for c in _combinations(ranked, tier)))
+        ):
+            tests["match"] = match_test
+        # A walk reads about need × replies / stratum rows at a text test each (a third of
+        # it when only a title and word marks are tested); the set form reads its drive set.
+        cost = pages.WALK_COST if "match" in tests else pages.WALK_COST / 3
+        share = shares.strata.get((in_head, tier), 0.0)
+        walk_rows = min(total, need * total / max(share * total, 1.0))
+        drives = [(match_share, match_drive)] if several or plain else []
+        if in_head:
+            drives.append((shares.head, head_drive))
+        if tier:
+            tier_drive, tier_share = _tier_drive(parsed, tier, shares)
+            drives.append((tier_share, (tier_drive, "")))
+        drive_share, (drive, replaces) = min(drives, key=lambda d: d[0])
+        if cost * walk_rows >= drive_share * total:
+            tests = {"drive": drive, **tests}
+            tests.pop(replaces, None)
+            found += _stratum_ids(where(tests), [], "", need)
         else:
-            drive_share = rows.matches / rows.total if plain else _tier_share(term, stratum.level)
-        tests = list(stratum.tests)
-        if cost * walk_rows >= drive_share * rows.total:
-            tests = [stratum.drive, *stratum.tests[1:]]  # the set replaces the first test
-        where = (" AND ".join(sql for sql, _ in tests), [p for _, values in tests for p in values])
-        found += _stratum_ids(where, [], "", need)
+            found += _stratum_ids(_walk_test(list(tests.values())), [], "", need)
     return found[:CANDIDATES]
 
 
-def _tier_share(term: str, level: int) -> float:
-    """The estimated share of all rows holding ``term`` at least ``TIERS[level - 1]`` times."""
-    sampled = stats.signals()
-    lexeme = tier_lexeme(term, TIERS[level - 1])
-    return sum(1 for _, tiers in sampled if lexeme in tiers) / len(sampled) if sampled else 0.0
-
-
-def _tier_lexemes(term: str) -> list[str]:
-    return [tsquery_literal(tier_lexeme(term, tier)) for tier in TIERS]
+def _walk_test(tests: list[tuple[str, list]]) -> tuple[str, list]:
+    """Per-row tests of a walk as one condition, tested in their order (the tier marks
+    first: one word vector read per row, the text only for rows that pass the rest). One
+    ``CASE`` is one planner estimate (a half), where a product of the tests' default
+    selectivities could make a sort of every row look cheaper than a walk under the Limit."""
+    if len(tests) == 1:
+        return tests[0]
+    first, *rest = tests
+    sql = f"CASE WHEN {first[0]} THEN {' AND '.join(t[0] for t in rest)} ELSE FALSE END"
+    return sql, [*first[1], *(p for t in rest for p in t[1])]
 
 
 def _stratum_ids(

@@ -118,3 +118,43 @@ def test_one_word_candidates_are_exact_in_either_stratum_shape(corpus, monkeypat
         full = search(filtered_base, q)
         assert rows.results.first == full.results.first, (q, cost)
         assert rows.scores == full.scores
+
+
+SEVERAL_WORDS = (
+    "养老 推进",  # 养老 in tiers 0–2 and some titles, 推进 in every reply
+    "推进 养老服务",
+    "养老 服务 保障",  # three words in tiers 0–2, 0–1, 0–1
+    "养老 推进 工作",
+    "养老 硅巷",  # two replies
+    '"养老 服务" 推进 教育',  # a phrase; 教育 only in titles
+)
+
+
+@pytest.mark.parametrize("shape", ["walk", "set", "rest"])
+def test_several_word_candidates_are_exact_in_every_stratum_shape(
+    corpus, make_reply, monkeypatch, shape
+):
+    """Every stratum walked / every one read from a set / the matches read at once: the
+    candidates are those of the one-pass ranking of the full order, also where the words'
+    tiers add up high without any being the highest (which a signal set of the highest tier
+    left out)."""
+    from replies.search import stats
+
+    for _ in range(6):  # 养老 in tier 3, 推进 in tier 0: 3
+        make_reply(body="推进。" + "养老。" * 16, reply_date=datetime.date(2022, 1, 1))
+    for _ in range(3):  # both in tier 2: 4, older
+        make_reply(body="养老，推进。" * 8, reply_date=datetime.date(2019, 1, 1))
+    stats.sample(max_age=0)
+    monkeypatch.setattr(pages, "WALK_COST", 0.0 if shape == "walk" else 1e9)
+    if shape == "set":
+        monkeypatch.setattr(ranking, "_reads_rest", lambda remaining, need, total: False)
+    filtered_base = Reply.objects.public().filter(pk__gt=0)
+    for candidates in (5, 15, 40):
+        monkeypatch.setattr(ranking, "CANDIDATES", candidates)
+        for q in SEVERAL_WORDS:
+            rows = search(None, q)
+            full = search(filtered_base, q)
+            assert rows.results.pager is not None and full.results.pager is None
+            assert rows.count == full.count, q
+            assert rows.results.first == full.results.first, (q, shape, candidates)
+            assert rows.scores == full.scores
