@@ -403,7 +403,10 @@ def _one_pass(
     else:
         sql = (
             f"SELECT * FROM (SELECT t.*, count(*) OVER w AS options,"
-            f" row_number() OVER (w ORDER BY {own_n} DESC, {own_key}) AS place"
+            # Ties are broken bytewise: on 36,755 options (100,000 replies) ordering by the
+            # text took 950 ms, by its bytes 30 ms (even COLLATE "C" was as slow).
+            f" row_number() OVER (w ORDER BY {own_n} DESC, convert_to({own_key}, 'UTF8'))"
+            " AS place"
             f" FROM ({sql}) AS t({aliases}) WHERE {listed}"
             f" WINDOW w AS (PARTITION BY g)) AS ranked"
         )
