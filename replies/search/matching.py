@@ -8,7 +8,8 @@ Each term becomes a subquery of reply ids over ``replies_replysearch``:
   ``strpos`` on the compact text — only (b) reads any text, and (b) is small in practice;
 * very long replies (chunked) are matched per chunk; chunks overlap by more than any term.
 
-Terms combine with AND / OR / NOT as ``id IN (…)`` conditions on any Reply queryset
+Terms combine with AND / OR / NOT as ``id IN (…)`` conditions on any Reply queryset, or on
+the search rows (the facet counts; a common term there is hashed, see :func:`term_q`)
 (:func:`match_q`, :func:`narrow`), so facets, counts and pagination work on the result like on
 any queryset; over the search rows as set algebra of the id sets (:func:`ids_sql`) or as a
 literal test of one row (:func:`text_test`).
