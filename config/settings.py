@@ -1,9 +1,9 @@
 """Settings for the CPPCC reply archive, read from the environment.
 
-Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, ARCHIVE_DATA_DIR, EMAIL_URL (or
-EMAIL_HOST and the other EMAIL_* settings; config/mail.py), and every
-ARCHIVE_*/SEARCH_* setting of replies/conf.py. With no DATABASE_URL the embedded PostgreSQL
-server under ARCHIVE_DATA_DIR/pgdata is used, started by the first connection.
+Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, ARCHIVE_DATA_DIR,
+ARCHIVE_CACHE_DIR, EMAIL_URL (or EMAIL_HOST and the other EMAIL_* settings; config/mail.py),
+and every ARCHIVE_*/SEARCH_* setting of replies/conf.py. With no DATABASE_URL the embedded
+PostgreSQL server under ARCHIVE_DATA_DIR/pgdata is used, started by the first connection.
 """
 
 import os
@@ -212,11 +212,14 @@ STORAGES = {
     },
 }
 
-# Per-process memory cache: search counts, ranked candidates and facet counts, keyed by
-# the index generation (replies.search.cache), so a changed index is never served stale.
+# Search counts, ranked candidates and facet counts, keyed by the index generation
+# (replies.search.cache), so a changed index is never served stale. A file cache, so the
+# gunicorn workers share what one of them computed (a per-process cache made each of them
+# count the same facets again); ARCHIVE_CACHE_DIR, default ARCHIVE_DATA_DIR/cache.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("ARCHIVE_CACHE_DIR") or str(ARCHIVE_DATA_DIR / "cache"),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }

@@ -14,3 +14,6 @@ from config.settings import *  # noqa: F403
 
 # Tests make many requests from one address; tests/test_ratelimit.py turns the limits on.
 ARCHIVE_RATELIMIT_ENABLED = False
+
+# One process runs the suite: a memory cache, so no test run reads another's entries.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

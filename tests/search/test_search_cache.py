@@ -3,14 +3,19 @@ served stale. These tests commit (transactional test case), so the generation mo
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 
 from replies.models import Status
 from replies.search import search
-from replies.search.cache import generation
+from replies.search.cache import cached, generation
 from replies.search.index import index_replies
+from replies.search.schema import GENERATION_SEQUENCE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,3 +96,64 @@ def test_a_change_that_leaves_the_index_alone_still_refreshes_filters_and_facets
     before = generation()
     department.save()
     assert generation() > before
+
+
+def test_a_recreated_counter_never_meets_the_entries_of_the_database_before(caching):
+    """The cache is a file shared by the workers and outlives a database (a restore, a new
+    data dir): a new counter that starts again at the same value misses the old entries."""
+    calls = []
+
+    def compute() -> list[int]:
+        calls.append(1)
+        return [len(calls)]
+
+    assert cached(("probe",), compute) == [1]
+    assert cached(("probe",), compute) == [1]
+    value = generation()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"ALTER SEQUENCE {GENERATION_SEQUENCE} RENAME TO {GENERATION_SEQUENCE}_before"
+        )
+        cursor.execute(f"CREATE SEQUENCE {GENERATION_SEQUENCE}")
+        cursor.execute(
+            f"SELECT setval('{GENERATION_SEQUENCE}', %s, %s)", [max(value, 1), value > 0]
+        )
+    try:
+        assert generation() == value
+        assert cached(("probe",), compute) == [2]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SEQUENCE {GENERATION_SEQUENCE}")
+            cursor.execute(
+                f"ALTER SEQUENCE {GENERATION_SEQUENCE}_before RENAME TO {GENERATION_SEQUENCE}"
+            )
+
+
+def test_the_served_site_shares_one_file_cache_between_its_workers(tmp_path):
+    """Production settings (not the suite's memory cache): one directory under the data dir,
+    so a facet count one gunicorn worker computed serves the others."""
+    env = {
+        **os.environ,
+        "ARCHIVE_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    env.pop("ARCHIVE_CACHE_DIR", None)
+    script = (
+        "import django, sys; django.setup();"
+        "from django.core.cache import cache;"
+        "sys.argv[1] == 'set' and cache.set('shared', 'from-one-worker', 60);"
+        "print(cache.get('shared'))"
+    )
+
+    def run(mode: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", script, mode],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    assert run("set") == "from-one-worker"
+    assert run("get") == "from-one-worker"
+    assert any((tmp_path / "cache").iterdir())
